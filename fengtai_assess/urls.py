@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from common import views as common_views
+
+admin.site.site_header = "丰台区产改落实情况评价考核系统 · 管理后台"
+admin.site.site_title = "产改考核管理后台"
+admin.site.index_title = "管理首页"
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("catalogue/", include("indicators.urls")),
+    path("admin/", admin.site.urls),
+]

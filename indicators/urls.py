@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("export.xlsx", views.catalogue_export, name="catalogue_export"),
+]

@@ -1,0 +1,45 @@
+"""Role groups and their model permissions exist on every installation after `migrate`."""
+
+from django.contrib.auth.models import Group, Permission
+
+from .roles import ROLE_GROUPS, Role
+
+# Model permissions used by the Django admin. Object-level access (which unit's data) is
+# decided by units.permissions, never by these.
+ROLE_MODEL_PERMISSIONS: dict[Role, list[str]] = {
+    Role.OFFICE: [
+        "units.view_unit",
+        "units.add_unit",
+        "units.change_unit",
+        "indicators.view_level1",
+        "indicators.change_level1",
+        "indicators.view_level2",
+        "indicators.change_level2",
+        "indicators.view_indicator",
+        "indicators.change_indicator",
+        "indicators.view_responsibility",
+        "indicators.add_responsibility",
+        "indicators.change_responsibility",
+        "indicators.delete_responsibility",
+    ],
+    Role.LEADER: [],
+    Role.APPROVER: [],
+    Role.REPORTER: [],
+}
+
+
+def ensure_role_groups(sender=None, **kwargs) -> None:
+    using = kwargs.get("using", "default")
+    for role, name in ROLE_GROUPS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        wanted = []
+        for dotted in ROLE_MODEL_PERMISSIONS.get(role, []):
+            app_label, codename = dotted.split(".")
+            perm = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if perm is not None:
+                wanted.append(perm)
+        group.permissions.add(*wanted)

@@ -1,0 +1,15 @@
+from .permissions import user_is_leader, user_is_office, user_role_label, user_unit
+
+
+def role(request):
+    """What the base layout needs to draw role-dependent navigation."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_is_office": user_is_office(user),
+        "nav_is_leader": user_is_leader(user),
+        "nav_is_staff": user.is_staff,
+        "nav_unit": user_unit(user),
+        "nav_role_label": user_role_label(user),
+    }

@@ -1,0 +1,62 @@
+"""The access gateway: the one place that decides who may see and do what.
+
+Views ask here; they never inspect groups, units or guardian themselves.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from .models import Unit, UnitMembership
+from .roles import ROLE_GROUPS, Role
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def user_roles(user: AnyUser) -> frozenset[Role]:
+    """The user's roles, read once per request object and cached on it."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_fengtai_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role, group in ROLE_GROUPS.items() if group in names)
+        user._fengtai_roles = cached
+    return cached
+
+
+def user_has_role(user: AnyUser, role: Role) -> bool:
+    return role in user_roles(user)
+
+
+def user_is_office(user: AnyUser) -> bool:
+    return user.is_authenticated and (user.is_superuser or Role.OFFICE in user_roles(user))
+
+
+def user_is_leader(user: AnyUser) -> bool:
+    return Role.LEADER in user_roles(user)
+
+
+def user_reads_everything(user: AnyUser) -> bool:
+    """The office, leadership and system administrators read every unit's data."""
+    return user_is_office(user) or user_is_leader(user)
+
+
+def user_unit(user: AnyUser) -> Unit | None:
+    """The unit the user reports for, or None."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.unit_membership.unit
+    except UnitMembership.DoesNotExist:
+        return None
+
+
+def user_role_label(user: AnyUser) -> str:
+    if not user.is_authenticated:
+        return ""
+    if user.is_superuser:
+        return "系统管理员"
+    roles = user_roles(user)
+    for role in (Role.OFFICE, Role.LEADER, Role.APPROVER, Role.REPORTER):
+        if role in roles:
+            return role.label
+    return "未分配角色"

@@ -1,0 +1,36 @@
+"""Writes concerning units and their people."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import Unit, UnitMembership
+from .roles import ROLE_GROUPS, Role
+
+User = get_user_model()
+
+
+def role_group(role: Role) -> Group:
+    group, _ = Group.objects.get_or_create(name=ROLE_GROUPS[role])
+    return group
+
+
+@transaction.atomic
+def user_set_roles(*, user, roles: set[Role]) -> None:
+    """Make the user's role groups exactly `roles` (other groups are left alone)."""
+    wanted = {role_group(role) for role in roles}
+    managed = Group.objects.filter(name__in=ROLE_GROUPS.values())
+    user.groups.remove(*[g for g in managed if g not in wanted])
+    user.groups.add(*wanted)
+    if hasattr(user, "_fengtai_roles"):
+        del user._fengtai_roles
+
+
+@transaction.atomic
+def user_assign_unit(*, user, unit: Unit | None) -> UnitMembership | None:
+    """Attach the user to `unit` (or detach with None). Access follows on the next request."""
+    if unit is None:
+        UnitMembership.objects.filter(user=user).delete()
+        return None
+    membership, _ = UnitMembership.objects.update_or_create(user=user, defaults={"unit": unit})
+    return membership
