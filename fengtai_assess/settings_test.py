@@ -24,5 +24,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PRIVATE_MEDIA_ROOT = Path(os.environ["DJANGO_PRIVATE_MEDIA_ROOT"])
+# collectstatic never runs under test; serve from the finders and keep WhiteNoise quiet.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="fengtai-test-static-"))
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 AXES_FAILURE_LIMIT = 5
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

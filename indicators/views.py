@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from common.xlsx import xlsx_response
 from units.models import Unit
 
-from . import selectors
+from . import exports, selectors
 
 
 @login_required
@@ -18,13 +18,12 @@ def catalogue(request):
         unit = Unit.objects.filter(code=unit_code, is_active=True).first()
     indicators = list(selectors.catalogue_search(q=q, unit=unit))
     members = selectors.member_units()
-    rows = [
-        (indicator, selectors.indicator_responsible_units(indicator=indicator, members=members))
-        for indicator in indicators
-    ]
+    for indicator in indicators:
+        expanded = selectors.indicator_responsible_units(indicator=indicator, members=members)
+        indicator.named_units = [r for r in expanded if not r.via_scope]
+        indicator.scoped_units = [r for r in expanded if r.via_scope]
     context = {
         "tree": selectors.catalogue_tree(indicators),
-        "units_by_indicator": {ind.pk: units for ind, units in rows},
         "q": q,
         "unit": unit,
         "unit_code": unit_code,
@@ -38,5 +37,8 @@ def catalogue(request):
 @login_required
 @require_GET
 def catalogue_export(request):
-    raise NotImplementedError  # replaced by the exporter
-    return HttpResponse()
+    return xlsx_response(
+        exports.catalogue_workbook(),
+        filename=exports.CATALOGUE_FILENAME,
+        fallback=exports.CATALOGUE_FALLBACK_FILENAME,
+    )

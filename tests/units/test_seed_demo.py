@@ -1,0 +1,45 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from units.permissions import user_is_leader, user_is_office, user_roles, user_unit
+from units.roles import Role
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def test_creates_every_demo_account_with_its_role():
+    call_command("seed_demo", force=True, verbosity=0)
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password("Demo@2026")
+    office = User.objects.get(username="office")
+    assert user_is_office(office) and office.is_staff and not office.is_superuser
+    leader = User.objects.get(username="leader")
+    assert user_is_leader(leader) and not leader.is_staff and not user_is_office(leader)
+    rsj = User.objects.get(username="rsj")
+    assert user_roles(rsj) == {Role.REPORTER}
+    assert user_unit(rsj).name == "区人社局"
+    cgb = User.objects.get(username="cgb")
+    assert user_unit(cgb).name == "区产改办" and not user_is_office(cgb)
+    assert User.objects.count() == 15
+
+
+def test_is_idempotent():
+    call_command("seed_demo", force=True, verbosity=0)
+    before = sorted(User.objects.values_list("username", "pk"))
+    call_command("seed_demo", force=True, verbosity=0)
+    assert sorted(User.objects.values_list("username", "pk")) == before
+    assert User.objects.get(username="zgh").groups.count() == 1
+
+
+def test_refuses_on_a_production_server():
+    with pytest.raises(CommandError, match="生产环境不创建演示账号"):
+        call_command("seed_demo", verbosity=0)
+
+
+def test_prints_the_logins(capsys):
+    call_command("seed_demo", force=True, print_logins=True)
+    out = capsys.readouterr().out
+    assert "密码均为 Demo@2026" in out
+    assert "rsj" in out and "区人社局填报人" in out
