@@ -8,9 +8,7 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
-os.environ.setdefault(
-    "DJANGO_PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="fengtai-test-private-")
-)
+os.environ.setdefault("DJANGO_PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="fengtai-test-private-"))
 
 from .settings import *  # noqa: E402,F403
 from .settings import STORAGES  # noqa: E402

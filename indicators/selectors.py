@@ -117,12 +117,16 @@ def catalogue_search(*, q: str = "", unit: Unit | None = None) -> QuerySet[Indic
             | Q(responsibilities__unit__name__icontains=q)
         ).distinct()
     if unit is not None:
-        by_scope = Q(member_scope=MemberScope.ALL_MEMBERS) if unit.is_member and unit.is_active else Q()
+        by_scope = (
+            Q(member_scope=MemberScope.ALL_MEMBERS) if unit.is_member and unit.is_active else Q()
+        )
         qs = qs.filter(Q(responsibilities__unit=unit) | by_scope).distinct()
     return qs.order_by("number")
 
 
-def catalogue_tree(indicators: Iterable[Indicator]) -> list[tuple[Level1, list[tuple[Level2, list[Indicator]]]]]:
+def catalogue_tree(
+    indicators: Iterable[Indicator],
+) -> list[tuple[Level1, list[tuple[Level2, list[Indicator]]]]]:
     """Group indicators (already in table order) under their 一级 and 二级 parents."""
     tree: list[tuple[Level1, list[tuple[Level2, list[Indicator]]]]] = []
     for indicator in indicators:

@@ -101,7 +101,9 @@ def test_no_external_assets_in_templates():
     """Intranet: no template or stylesheet may load anything from another host."""
     import re
 
-    external = re.compile(r"""(?:src|href|action)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:https?:)?//""")
+    external = re.compile(
+        r"""(?:src|href|action)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:https?:)?//"""
+    )
     offenders = []
     for folder in ("templates", "static"):
         for path in (ROOT / folder).rglob("*"):

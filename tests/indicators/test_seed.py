@@ -44,4 +44,6 @@ def test_the_real_seed(seed_table):
     assert len(seed_table.indicators) == 80
     assert len({i.level2_number for i in seed_table.indicators}) == 25
     assert len({i.level1_number for i in seed_table.indicators}) == 7
-    assert seed_table.title == "丰台区《新时期产业工人队伍建设改革方案》落实情况评价考核指标责任分工"
+    assert (
+        seed_table.title == "丰台区《新时期产业工人队伍建设改革方案》落实情况评价考核指标责任分工"
+    )

@@ -34,7 +34,7 @@ def test_lead_is_marked_and_members_expanded(client, rsj_reporter):
     assert "共 1 个三级指标" in html
     row = html[html.index('id="indicator-1"') :]
     row = row[: row.index("</tr>")]
-    assert "区发改委 <span class=\"tag lead\">牵头</span>" in row
+    assert '区发改委 <span class="tag lead">牵头</span>' in row
     assert "各成员单位（10 个单位）" in row
     assert "区人社局" in row and "区应急管理局" in row
     assert "区产改办" not in row  # not a member unit

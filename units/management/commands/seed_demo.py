@@ -23,9 +23,7 @@ class Command(BaseCommand):
     help = "创建演示账号（可重复执行），密码均为 Demo@2026"
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--print-logins", action="store_true", help="打印演示账号列表"
-        )
+        parser.add_argument("--print-logins", action="store_true", help="打印演示账号列表")
         parser.add_argument(
             "--force", action="store_true", help="DEBUG 关闭时仍然创建（仅用于测试环境）"
         )
