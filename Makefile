@@ -28,8 +28,8 @@ sysdeps:
 setup: venv
 	mkdir -p var
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
-	$(RUN_ENV) $(BIN)/python manage.py loaddata catalogue
-	$(RUN_ENV) $(BIN)/python manage.py seed_demo --print-logins
+	$(RUN_ENV) $(BIN)/python manage.py loaddata catalogue figure_defaults
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --sample-data --print-logins
 
 run: setup
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)

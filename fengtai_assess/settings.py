@@ -145,9 +145,19 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
-# Uploads above this size stream to a temporary file instead of memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_TEMP_DIR = None
+# Every upload streams to a temporary file (never memory) and is cut off at the size limit.
+FILE_UPLOAD_HANDLERS = ["scoring.evidence.uploadhandler.BoundedTemporaryFileUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = os.environ.get("DJANGO_UPLOAD_TEMP_DIR") or None
+
+# Evidence rules (佐证材料); see scoring/evidence/validation.py.
+EVIDENCE_ALLOWED_EXTENSIONS = env_list(
+    "EVIDENCE_ALLOWED_EXTENSIONS",
+    "pdf,ofd,doc,docx,xls,xlsx,ppt,pptx,wps,et,dps,txt,jpg,jpeg,png,zip",
+)
+EVIDENCE_MAX_FILE_SIZE = int(os.environ.get("EVIDENCE_MAX_FILE_MB", "50")) * 1024 * 1024
+EVIDENCE_MAX_SUBMISSION_SIZE = (
+    int(os.environ.get("EVIDENCE_MAX_SUBMISSION_MB", "200")) * 1024 * 1024
+)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -23,5 +23,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("catalogue/", include("indicators.urls")),
+    path("", include("scoring.urls")),
     path("admin/", admin.site.urls),
 ]

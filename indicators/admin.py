@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from common.admin import SheetImportExportAdmin
+from scoring.admin_hooks import SlotSyncAdminMixin
 from units.models import Unit
 
 from . import selectors
@@ -73,7 +74,7 @@ class ResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SheetImportExportAdmin):
+class IndicatorAdmin(SlotSyncAdminMixin, SheetImportExportAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["number", "name", "level2", "level1_label", "responsibility", "member_scope"]
     list_display_links = ["name"]
@@ -98,7 +99,7 @@ class IndicatorAdmin(SheetImportExportAdmin):
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(SheetImportExportAdmin):
+class ResponsibilityAdmin(SlotSyncAdminMixin, SheetImportExportAdmin):
     resource_classes = [ResponsibilityResource]
     list_display = ["indicator", "unit", "position", "role"]
     list_filter = ["unit", "indicator__level2__level1"]

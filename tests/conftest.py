@@ -26,7 +26,7 @@ DEMO_PASSWORD = "Demo@2026"
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the catalogue once; each test's transaction is rolled back over it."""
     with django_db_blocker.unblock():
-        call_command("loaddata", "catalogue", verbosity=0)
+        call_command("loaddata", "catalogue", "figure_defaults", verbosity=0)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from common.admin import SheetImportExportAdmin
+from scoring.admin_hooks import SlotSyncAdminMixin
 
 from .models import Unit, UnitMembership
 from .resources import UnitResource
@@ -8,7 +9,7 @@ from .services import user_assign_unit
 
 
 @admin.register(Unit)
-class UnitAdmin(SheetImportExportAdmin):
+class UnitAdmin(SlotSyncAdminMixin, SheetImportExportAdmin):
     resource_classes = [UnitResource]
     list_display = ["display_order", "name", "code", "is_member", "is_active"]
     list_display_links = ["name"]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.validators import RegexValidator
 from django.db import models
 
@@ -36,6 +37,16 @@ class Unit(models.Model):
     )
     is_active = models.BooleanField("启用", default=True)
     display_order = models.PositiveIntegerField("显示顺序", default=0)
+    group = models.OneToOneField(
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="unit",
+        verbose_name="权限组",
+        help_text="系统自动维护：本单位成员所在的组，单位数据的对象权限授予此组。",
+    )
 
     objects = UnitManager()
 

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .models import Unit, UnitMembership
+from .permissions import membership_sync_groups
 from .roles import ROLE_GROUPS, Role
 
 User = get_user_model()
@@ -28,7 +29,14 @@ def user_set_roles(*, user, roles: set[Role]) -> None:
 
 @transaction.atomic
 def user_assign_unit(*, user, unit: Unit | None) -> UnitMembership | None:
-    """Attach the user to `unit` (or detach with None). Access follows on the next request."""
+    """Attach the user to `unit` (or detach with None).
+
+    The user's access to unit data moves with the membership (the unit's permission group), so
+    it takes effect on the user's next request.
+    """
+    membership_sync_groups(user=user, unit=unit)
+    # Drop the cached reverse relation so user_unit() reads the new unit.
+    user._state.fields_cache.pop("unit_membership", None)
     if unit is None:
         UnitMembership.objects.filter(user=user).delete()
         return None

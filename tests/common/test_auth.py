@@ -24,8 +24,14 @@ def test_login_page_is_chinese(client):
 
 def test_every_demo_account_logs_in(client):
     call_command("seed_demo", force=True, verbosity=0)
-    usernames = ["admin", "office", "leader", *Unit.objects.values_list("code", flat=True)]
-    assert len(usernames) == 15
+    usernames = [
+        "admin",
+        "office",
+        "leader",
+        "gzw_sh",
+        *Unit.objects.values_list("code", flat=True),
+    ]
+    assert len(usernames) == 16
     for username in usernames:
         response = client.post(LOGIN, {"username": username, "password": PASSWORD})
         assert response.status_code == 302, username

@@ -22,7 +22,9 @@ def test_creates_every_demo_account_with_its_role():
     assert user_unit(rsj).name == "区人社局"
     cgb = User.objects.get(username="cgb")
     assert user_unit(cgb).name == "区产改办" and not user_is_office(cgb)
-    assert User.objects.count() == 15
+    approver = User.objects.get(username="gzw_sh")
+    assert user_roles(approver) == {Role.APPROVER} and user_unit(approver).code == "gzw"
+    assert User.objects.count() == 16
 
 
 def test_is_idempotent():
@@ -30,7 +32,8 @@ def test_is_idempotent():
     before = sorted(User.objects.values_list("username", "pk"))
     call_command("seed_demo", force=True, verbosity=0)
     assert sorted(User.objects.values_list("username", "pk")) == before
-    assert User.objects.get(username="zgh").groups.count() == 1
+    # One role group and one unit group.
+    assert User.objects.get(username="zgh").groups.count() == 2
 
 
 def test_refuses_on_a_production_server():
@@ -43,3 +46,28 @@ def test_prints_the_logins(capsys):
     out = capsys.readouterr().out
     assert "密码均为 Demo@2026" in out
     assert "rsj" in out and "区人社局填报人" in out
+
+
+def test_sample_data_builds_a_lived_in_cycle():
+    from scoring.models import Cycle, EvidenceFile, SlotStatus
+
+    call_command("seed_demo", force=True, sample_data=True, verbosity=0)
+    cycle = Cycle.objects.get(name="2026年度")
+    statuses = set(cycle.slots.values_list("status", flat=True))
+    assert {
+        SlotStatus.DRAFT,
+        SlotStatus.SUBMITTED,
+        SlotStatus.RETURNED,
+        SlotStatus.APPROVED,
+        SlotStatus.PENDING_APPROVAL,
+    } <= statuses
+    assert cycle.slots.filter(current_version=2).exists()  # resubmitted after a return
+    types = set(EvidenceFile.objects.values_list("content_type", flat=True))
+    assert {"application/pdf", "image/png"} <= types
+    assert any("wordprocessingml" in t for t in types)
+    assert any("spreadsheetml" in t for t in types)
+    for evidence in EvidenceFile.objects.all():
+        assert evidence.file.storage.exists(evidence.file.name)
+    # Idempotent.
+    call_command("seed_demo", force=True, sample_data=True, verbosity=0)
+    assert Cycle.objects.filter(name="2026年度").count() == 1

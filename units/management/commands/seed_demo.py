@@ -2,6 +2,7 @@
 
     python manage.py seed_demo                 # accounts
     python manage.py seed_demo --print-logins  # and print the login table
+    python manage.py seed_demo --sample-data   # and the 2025/2026 cycles with submissions
 
 Every demo password is Demo@2026. The command refuses to run with DEBUG off unless --force:
 known passwords have no place on the district's server.
@@ -9,6 +10,7 @@ known passwords have no place on the district's server.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -27,8 +29,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="DEBUG 关闭时仍然创建（仅用于测试环境）"
         )
+        parser.add_argument(
+            "--sample-data",
+            action="store_true",
+            help="同时创建示例考核周期（2025年度、2026年度）及各状态的填报数据",
+        )
 
-    def handle(self, *args, print_logins=False, force=False, **options):
+    _hash: str | None = None
+
+    def handle(self, *args, print_logins=False, force=False, sample_data=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG 已关闭：生产环境不创建演示账号。确需创建请加 --force。")
         if not Unit.objects.exists():
@@ -36,6 +45,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             accounts = self._accounts()
         self.stdout.write(self.style.SUCCESS(f"演示账号已就绪：{len(accounts)} 个。"))
+        if sample_data:
+            from scoring.demo import seed_sample_data
+
+            self.stdout.write(self.style.SUCCESS(seed_sample_data()))
         if print_logins:
             self._print(accounts)
 
@@ -45,6 +58,12 @@ class Command(BaseCommand):
             self._user("office", "区产改办评审员", roles={Role.OFFICE}, staff=True),
             self._user("leader", "区领导", roles={Role.LEADER}),
         ]
+        approver_unit = Unit.objects.filter(code="gzw").first()
+        if approver_unit is not None:
+            # One unit with a unit approver (单位审核人), so the sign-off step can be seen.
+            rows.append(
+                self._user("gzw_sh", "区国资委审核人", roles={Role.APPROVER}, unit=approver_unit)
+            )
         for unit in Unit.objects.filter(is_active=True).order_by("display_order", "id"):
             rows.append(
                 self._user(unit.code, f"{unit.name}填报人", roles={Role.REPORTER}, unit=unit)
@@ -52,12 +71,17 @@ class Command(BaseCommand):
         return rows
 
     def _user(self, username, full_name, *, roles, unit=None, staff=False, superuser=False):
-        user, _ = get_user_model().objects.get_or_create(username=username)
+        user, created = get_user_model().objects.get_or_create(username=username)
         user.first_name = full_name
         user.is_active = True
         user.is_staff = staff or superuser
         user.is_superuser = superuser
-        user.set_password(DEMO_PASSWORD)
+        if created or not user.has_usable_password():
+            # Only new accounts get the demo password: re-running never undoes a change.
+            # One hash serves every demo account (hashing is deliberately slow).
+            if self._hash is None:
+                self._hash = make_password(DEMO_PASSWORD)
+            user.password = self._hash
         user.save()
         user_set_roles(user=user, roles=roles)
         user_assign_unit(user=user, unit=unit)

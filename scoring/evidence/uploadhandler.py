@@ -1,0 +1,26 @@
+"""Uploads go straight to a temporary file on disk and stop at the size limit.
+
+No upload is ever held whole in memory, and an oversized one is cut off while it streams
+instead of after it has filled the disk.
+"""
+
+from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
+
+from .validation import EvidencePolicy
+
+
+class BoundedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+        self.limit = EvidencePolicy.from_settings().max_file_size
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.file.close()  # a NamedTemporaryFile: closing removes it
+            oversized = getattr(self.request, "oversized_uploads", [])
+            oversized.append(self.file_name)
+            self.request.oversized_uploads = oversized
+            raise SkipFile()
+        return super().receive_data_chunk(raw_data, start)

@@ -1,0 +1,83 @@
+from django.db import models
+from django.utils import timezone
+
+from indicators.models import Indicator
+from units.models import Unit
+
+
+class CycleStatus(models.TextChoices):
+    PREPARING = "preparing", "准备中"
+    OPEN = "open", "填报中"
+    REVIEWING = "reviewing", "评审中"
+    PUBLISHED = "published", "已发布"
+    ARCHIVED = "archived", "已归档"
+
+
+class Cycle(models.Model):
+    """An evaluation cycle (考核周期), e.g. 2026年度."""
+
+    name = models.CharField("名称", max_length=50, unique=True, help_text="如 2026年度")
+    year = models.PositiveSmallIntegerField("年度")
+    status = models.CharField(
+        "状态", max_length=20, choices=CycleStatus.choices, default=CycleStatus.PREPARING
+    )
+    opens_at = models.DateTimeField("填报开始时间")
+    deadline = models.DateTimeField("填报截止时间")
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="上一周期",
+        help_text="用于计算同比增长。",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "考核周期"
+        verbose_name_plural = "考核周期"
+        ordering = ["-year", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=CycleStatus.values), name="cycle_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deadline__gt=models.F("opens_at")),
+                name="cycle_deadline_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CycleStatus.OPEN
+
+    def window_has_opened(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.opens_at
+
+
+class CycleDesignation(models.Model):
+    """A member unit the office designates for a 相关成员单位 indicator in one cycle."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="designations", verbose_name="考核周期"
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name="三级指标"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="单位")
+
+    class Meta:
+        verbose_name = "相关成员单位指定"
+        verbose_name_plural = "相关成员单位指定"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "indicator", "unit"], name="designation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.indicator.number} · {self.unit}"

@@ -1,0 +1,1 @@
+"""Writes. Every state change goes through one of these functions."""

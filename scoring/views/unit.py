@@ -1,0 +1,265 @@
+"""The unit's pages: my tasks, the submission page, versions, files, and the unit approver."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from common.http import client_ip
+from units.permissions import (
+    evidence_get_for_user,
+    slot_get_for_user,
+    slot_is_writable_by,
+    user_is_unit_approver,
+    user_unit,
+    version_get_for_user,
+)
+
+from .. import selectors
+from ..errors import DomainError
+from ..forms import EvidenceUploadForm, ReasonForm, SubmissionForm
+from ..models import FigureField, SlotStatus
+from ..services.evidence import evidence_add, evidence_remove, max_submission_size
+from ..services.submissions import (
+    submission_forward,
+    submission_save_draft,
+    submission_submit,
+    submission_unit_return,
+    submission_window_problem,
+)
+from .files import serve_evidence
+
+
+@login_required
+@require_GET
+def tasks(request):
+    """我的任务: the unit's slots in the current cycle, grouped by 一级/二级 indicator."""
+    unit = user_unit(request.user)
+    if unit is None:
+        raise Http404("您的账号未关联责任单位。")
+    cycle = selectors.cycle_current()
+    status = request.GET.get("status", "")
+    if status not in SlotStatus.values:
+        status = ""
+    context = {"unit": unit, "cycle": cycle, "status": status, "groups": [], "counts": []}
+    if cycle is not None:
+        all_slots = selectors.slots_for_unit(unit=unit, cycle=cycle)
+        slots = list(selectors.slots_for_unit(unit=unit, cycle=cycle, status=status))
+        for slot in slots:
+            slot.days_left = selectors.days_left(slot.effective_deadline)
+        context.update(
+            counts=selectors.status_counts(all_slots),
+            total=all_slots.count(),
+            groups=_group(slots),
+            deadline_days=selectors.days_left(cycle.deadline),
+        )
+    return render(request, "scoring/tasks.html", context)
+
+
+def _group(slots):
+    groups = []
+    for slot in slots:
+        level2 = slot.indicator.level2
+        if not groups or groups[-1][1].pk != level2.pk:
+            groups.append((level2.level1, level2, []))
+        groups[-1][2].append(slot)
+    return groups
+
+
+def _submission_form(request, slot, fields):
+    if request.method == "POST":
+        return SubmissionForm(request.POST, figure_fields=fields)
+    initial = {
+        "text": slot.text,
+        "self_score": slot.self_score,
+        "revision": slot.revision,
+        "token": uuid.uuid4().hex,
+    }
+    for row in selectors.figure_rows(slot=slot):
+        if not row.field.is_computed and row.value is not None:
+            initial[f"fig_{row.field.pk}"] = row.value
+    return SubmissionForm(initial=initial, figure_fields=fields)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def slot_detail(request, pk: int):
+    """The submission page. POST saves the draft (action=save) or submits it (action=submit)."""
+    slot = slot_get_for_user(user=request.user, pk=pk, write=request.method == "POST")
+    writable = slot_is_writable_by(user=request.user, slot=slot)
+    fields = list(
+        FigureField.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
+    )
+    form = _submission_form(request, slot, fields)
+    upload_form = EvidenceUploadForm()
+    if request.method == "POST":
+        if not slot.is_editable and request.POST.get("action") != "submit":
+            messages.error(request, "当前状态不能修改。")
+            return redirect("scoring:slot_detail", pk=slot.pk)
+        if form.is_valid():
+            try:
+                if request.POST.get("action") == "submit":
+                    version = submission_submit(
+                        slot=slot,
+                        actor=request.user,
+                        expected_revision=form.cleaned_data["revision"],
+                        draft=form.draft(),
+                        token=form.cleaned_data["token"],
+                        ip=client_ip(request),
+                    )
+                    messages.success(request, f"已提交第 {version.number} 版。")
+                else:
+                    submission_save_draft(
+                        slot=slot,
+                        actor=request.user,
+                        draft=form.draft(),
+                        expected_revision=form.cleaned_data["revision"],
+                        ip=client_ip(request),
+                    )
+                    messages.success(request, "草稿已保存。")
+                return redirect("scoring:slot_detail", pk=slot.pk)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+        else:
+            form.add_error(None, "填写内容有误，请按提示修改后再保存。")
+    figures = selectors.figure_rows(slot=slot)
+    context = {
+        "slot": slot,
+        "form": form,
+        "figure_inputs": [
+            (row, None if row.field.is_computed else form[f"fig_{row.field.pk}"]) for row in figures
+        ],
+        "upload_form": upload_form,
+        "writable": writable and slot.is_editable,
+        "is_approver": user_is_unit_approver(request.user, slot.unit),
+        "reason_form": ReasonForm(),
+        "window_problem": submission_window_problem(slot=slot),
+        "figures": figures,
+        "draft_files": selectors.slot_draft_files(slot),
+        "versions": selectors.slot_versions(slot),
+        "timeline": selectors.slot_timeline(slot),
+        "max_submission_mb": max_submission_size() // (1024 * 1024),
+        "days_left": selectors.days_left(slot.effective_deadline),
+    }
+    return render(request, "scoring/slot_detail.html", context, status=200)
+
+
+@login_required
+@require_GET
+def version_detail(request, pk: int, number: int):
+    version = version_get_for_user(user=request.user, slot_pk=pk, number=number)
+    context = {
+        "slot": version.slot,
+        "version": version,
+        "figures": selectors.figure_rows(slot=version.slot, version=version),
+        "files": list(version.files.order_by("id")),
+    }
+    return render(request, "scoring/version_detail.html", context)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk: int):
+    slot = slot_get_for_user(user=request.user, pk=pk, write=True)
+    oversized = getattr(request, "oversized_uploads", [])
+    if oversized:
+        from ..evidence.validation import EvidencePolicy
+
+        limit = EvidencePolicy.from_settings().max_file_size // (1024 * 1024)
+        messages.error(request, f"文件“{oversized[0]}”超过单个文件 {limit} MB 的上限，未上传。")
+        return redirect("scoring:slot_detail", pk=slot.pk)
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("scoring:slot_detail", pk=slot.pk)
+    try:
+        evidence = evidence_add(
+            slot=slot,
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            ip=client_ip(request),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已上传“{evidence.original_name}”。")
+    return redirect("scoring:slot_detail", pk=slot.pk)
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk: int, file_pk: int):
+    slot = slot_get_for_user(user=request.user, pk=pk, write=True)
+    evidence = slot.files.filter(pk=file_pk).first()
+    if evidence is None:
+        raise Http404("未找到该材料。")
+    try:
+        evidence_remove(slot=slot, evidence=evidence, actor=request.user, ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已移除“{evidence.original_name}”。")
+    return redirect("scoring:slot_detail", pk=slot.pk)
+
+
+def _approver_slot(request, pk: int):
+    slot = slot_get_for_user(user=request.user, pk=pk, write=True)
+    if not user_is_unit_approver(request.user, slot.unit):
+        raise Http404("未找到该填报任务，或您无权访问。")
+    return slot
+
+
+@login_required
+@require_POST
+def slot_forward(request, pk: int):
+    slot = _approver_slot(request, pk)
+    try:
+        submission_forward(slot=slot, actor=request.user, ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已审核通过并报送区产改办。")
+    return redirect("scoring:approvals")
+
+
+@login_required
+@require_POST
+def slot_unit_return(request, pk: int):
+    slot = _approver_slot(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写退回原因。")
+        return redirect("scoring:slot_detail", pk=slot.pk)
+    try:
+        submission_unit_return(
+            slot=slot, actor=request.user, reason=form.cleaned_data["reason"], ip=client_ip(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已退回填报人修改。")
+    return redirect("scoring:approvals")
+
+
+@login_required
+@require_GET
+def approvals(request):
+    """The unit approver's queue: submissions waiting for sign-off."""
+    unit = user_unit(request.user)
+    if unit is None or not user_is_unit_approver(request.user, unit):
+        raise Http404("您不是单位审核人。")
+    slots = list(selectors.slots_awaiting_unit_approval(unit=unit))
+    return render(request, "scoring/approvals.html", {"unit": unit, "slots": slots})
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk: int):
+    evidence = evidence_get_for_user(user=request.user, pk=pk)
+    return serve_evidence(evidence, inline=request.GET.get("inline") == "1")
