@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import urls_cycles, urls_notifications, urls_review
 from .views import unit
 
 app_name = "scoring"
@@ -17,3 +18,6 @@ urlpatterns = [
     path("approvals/", unit.approvals, name="approvals"),
     path("files/<int:pk>/", unit.evidence_download, name="evidence_download"),
 ]
+
+# The office's pages and the notices live in their own modules, in the same namespace.
+urlpatterns += urls_review.urlpatterns + urls_cycles.urlpatterns + urls_notifications.urlpatterns

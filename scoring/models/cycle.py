@@ -32,6 +32,24 @@ class Cycle(models.Model):
         verbose_name="上一周期",
         help_text="用于计算同比增长。",
     )
+    total_points = models.DecimalField(
+        "总分",
+        max_digits=6,
+        decimal_places=2,
+        default=100,
+        help_text="各三级指标分值之和应等于此数。",
+    )
+    bonus_cap = models.DecimalField(
+        "加分上限", max_digits=5, decimal_places=2, default=5, help_text="加分项合计不超过此数。"
+    )
+    lead_weight = models.DecimalField(
+        "牵头单位权重",
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="留空：指标得分取各责任单位得分的平均值；填 0.6：牵头单位占 60%，配合单位平均占 40%。",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -46,6 +64,11 @@ class Cycle(models.Model):
                 condition=models.Q(deadline__gt=models.F("opens_at")),
                 name="cycle_deadline_after_opening",
             ),
+            models.CheckConstraint(
+                condition=models.Q(lead_weight__isnull=True)
+                | models.Q(lead_weight__gte=0, lead_weight__lte=1),
+                name="cycle_lead_weight_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -54,6 +77,15 @@ class Cycle(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == CycleStatus.OPEN
+
+    @property
+    def scheme_is_frozen(self) -> bool:
+        """Points, methods and the catalogue snapshot change only while 准备中."""
+        return self.status != CycleStatus.PREPARING
+
+    @property
+    def results_are_published(self) -> bool:
+        return self.status in (CycleStatus.PUBLISHED, CycleStatus.ARCHIVED)
 
     def window_has_opened(self, now=None) -> bool:
         return (now or timezone.now()) >= self.opens_at

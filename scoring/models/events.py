@@ -14,6 +14,8 @@ class EventAction(models.TextChoices):
     RETURNED = "returned", "区产改办退回修改"
     APPROVED = "approved", "区产改办审核通过"
     DEADLINE_EXTENDED = "deadline_extended", "延长截止时间"
+    SCORED = "scored", "评分"
+    MARKED_NA = "marked_na", "标记不适用"
 
 
 class SubmissionEvent(models.Model):

@@ -53,6 +53,24 @@ class Slot(models.Model):
         "修订号", default=0, help_text="每次保存递增，用于识别并发修改。"
     )
     current_version = models.PositiveIntegerField("当前版本", default=0)
+    # The office's score for this unit's part (visible to the unit once the cycle is published).
+    score = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
+    score_input = models.JSONField(
+        "评分依据", default=dict, blank=True, help_text="档次、扣分明细或直接打分。"
+    )
+    score_comment = models.TextField("评语", blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="评分人",
+    )
+    scored_at = models.DateTimeField("评分时间", null=True, blank=True)
+    not_applicable = models.BooleanField(
+        "不适用", default=False, help_text="不计入应得分（须说明理由）。"
+    )
     updated_at = models.DateTimeField("最后修改", auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

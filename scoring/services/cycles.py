@@ -5,40 +5,127 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from indicators.selectors import indicator_responsible_units, indicators_with_units, member_units
+from indicators.selectors import (
+    indicator_responsible_units,
+    indicators_with_units,
+    member_units,
+    responsibility_text,
+)
 from units.models import Unit
 from units.permissions import slots_grant_to_unit
 
 from ..errors import DomainError
 from ..models import (
     Cycle,
+    CycleAction,
     CycleDesignation,
+    CycleEvent,
+    CycleIndicator,
     CycleStatus,
     EventAction,
     EvidenceFile,
     FigureField,
     FigureTemplate,
+    GradeLevel,
+    ScoringMethod,
     Slot,
     SlotStatus,
     SubmissionEvent,
     SubmissionVersion,
 )
 
+DEFAULT_GRADE_LEVELS = [("优秀", "1.000"), ("良好", "0.800"), ("一般", "0.600"), ("较差", "0.000")]
+
+# The one table of cycle transitions: action -> (from, to, audit action, name for messages).
+CYCLE_TRANSITIONS = {
+    "open": (CycleStatus.PREPARING, CycleStatus.OPEN, CycleAction.OPENED, "开启填报"),
+    "start_review": (
+        CycleStatus.OPEN,
+        CycleStatus.REVIEWING,
+        CycleAction.REVIEW_STARTED,
+        "进入评审",
+    ),
+    "publish": (CycleStatus.REVIEWING, CycleStatus.PUBLISHED, CycleAction.PUBLISHED, "发布结果"),
+    "archive": (CycleStatus.PUBLISHED, CycleStatus.ARCHIVED, CycleAction.ARCHIVED, "归档"),
+}
+
+
+def cycle_event(
+    *,
+    cycle: Cycle,
+    action: CycleAction,
+    actor=None,
+    reason: str = "",
+    ip: str | None = None,
+    data: dict | None = None,
+    from_status: str = "",
+    to_status: str = "",
+) -> CycleEvent:
+    return CycleEvent.objects.create(
+        cycle=cycle,
+        action=action,
+        actor=actor,
+        reason=reason,
+        ip_address=ip,
+        data=data or {},
+        from_status=from_status,
+        to_status=to_status,
+    )
+
 
 @transaction.atomic
 def cycle_create(
-    *, name: str, year: int, opens_at, deadline, previous: Cycle | None = None
+    *,
+    name: str,
+    year: int,
+    opens_at,
+    deadline,
+    previous: Cycle | None = None,
+    actor=None,
+    ip: str | None = None,
 ) -> Cycle:
-    """Create a cycle in 准备中 with the default figure fields (or the previous cycle's).
+    """Create a cycle in 准备中, usually as a copy of the previous one.
 
-    Effect: one Cycle row and its FigureField rows. No slots exist until the cycle opens.
+    Effect: the Cycle; its scheme (a snapshot of the 80 indicators with the previous cycle's
+    分值 and 评分方法, or 0 分 / 档次 for a first cycle); its grade levels, total, bonus cap and
+    lead weight (previous or default); its figure fields (previous or the default templates);
+    and its 相关成员单位 designations (previous). No slots exist until it opens.
+    Audit: 创建周期.
     """
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("请填写考核周期名称。")
     if Cycle.objects.filter(name=name).exists():
         raise DomainError(f"考核周期“{name}”已存在。")
     if deadline <= opens_at:
         raise DomainError("截止时间必须晚于开始时间。")
     cycle = Cycle.objects.create(
-        name=name, year=year, opens_at=opens_at, deadline=deadline, previous=previous
+        name=name,
+        year=year,
+        opens_at=opens_at,
+        deadline=deadline,
+        previous=previous,
+        total_points=previous.total_points if previous else 100,
+        bonus_cap=previous.bonus_cap if previous else 5,
+        lead_weight=previous.lead_weight if previous else None,
+    )
+    carried = (
+        {ci.indicator_id: ci for ci in CycleIndicator.objects.filter(cycle=previous)}
+        if previous is not None
+        else {}
+    )
+    CycleIndicator.objects.bulk_create(
+        _snapshot(cycle, indicator, carried.get(indicator.pk))
+        for indicator in indicators_with_units()
+    )
+    levels = (
+        [(g.name, g.share) for g in previous.grade_levels.all()]
+        if previous is not None and previous.grade_levels.exists()
+        else DEFAULT_GRADE_LEVELS
+    )
+    GradeLevel.objects.bulk_create(
+        GradeLevel(cycle=cycle, name=level_name, share=share, order=order)
+        for order, (level_name, share) in enumerate(levels, start=1)
     )
     source = (
         FigureField.objects.filter(cycle=previous)
@@ -65,19 +152,103 @@ def cycle_create(
             CycleDesignation(cycle=cycle, indicator_id=d.indicator_id, unit_id=d.unit_id)
             for d in previous.designations.all()
         )
+    cycle_event(
+        cycle=cycle,
+        action=CycleAction.CREATED,
+        actor=actor,
+        ip=ip,
+        to_status=cycle.status,
+        data={"previous": previous.name if previous else None},
+    )
     return cycle
 
 
+def _snapshot(cycle: Cycle, indicator, carried: CycleIndicator | None) -> CycleIndicator:
+    level2 = indicator.level2
+    return CycleIndicator(
+        cycle=cycle,
+        indicator=indicator,
+        number=indicator.number,
+        level1_number=level2.level1.number,
+        level1_label=level2.level1.label,
+        level2_number=level2.number,
+        level2_label=level2.label,
+        name=indicator.name,
+        content=indicator.content,
+        responsibility=responsibility_text(indicator),
+        points=carried.points if carried else 0,
+        method=carried.method if carried else ScoringMethod.GRADE,
+    )
+
+
+def _scheme_refresh(cycle: Cycle) -> None:
+    """Re-copy the catalogue's text into the scheme (at opening; frozen afterwards)."""
+    existing = {ci.indicator_id: ci for ci in CycleIndicator.objects.filter(cycle=cycle)}
+    for indicator in indicators_with_units():
+        fresh = _snapshot(cycle, indicator, existing.get(indicator.pk))
+        current = existing.get(indicator.pk)
+        if current is None:
+            fresh.save()
+            continue
+        for field in (
+            "number",
+            "level1_number",
+            "level1_label",
+            "level2_number",
+            "level2_label",
+            "name",
+            "content",
+            "responsibility",
+        ):
+            setattr(current, field, getattr(fresh, field))
+        current.save()
+
+
 @transaction.atomic
-def cycle_open(*, cycle: Cycle, actor=None) -> "SlotSync":
-    """准备中 → 填报中: every (indicator × concrete responsible unit) becomes a slot."""
+def cycle_transition(
+    *, cycle: Cycle, action: str, actor=None, reason: str = "", ip: str | None = None
+) -> Cycle:
+    """Move a cycle along 准备中 → 填报中 → 评审中 → 已发布 → 已归档.
+
+    Precondition: the cycle is in the action's source state (CYCLE_TRANSITIONS).
+    Effect: the new status; opening refreshes the scheme snapshot, then freezes it, and
+    creates the slots; publishing lets units see their scores and notifies them.
+    Audit: one CycleEvent.
+    """
+    source, target, audit, label = CYCLE_TRANSITIONS[action]
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    if locked.status != CycleStatus.PREPARING:
-        raise DomainError(f"考核周期当前为“{locked.get_status_display()}”，不能开启填报。")
-    locked.status = CycleStatus.OPEN
+    if locked.status != source:
+        raise DomainError(f"考核周期当前为“{locked.get_status_display()}”，不能{label}。")
+    if action == "open":
+        _scheme_refresh(locked)
+    locked.status = target
     locked.save(update_fields=["status"])
+    cycle_event(
+        cycle=locked,
+        action=audit,
+        actor=actor,
+        reason=reason,
+        ip=ip,
+        from_status=source,
+        to_status=target,
+    )
+    if action == "open":
+        slots_sync(cycle=locked, actor=actor)
+    if action == "publish":
+        from .notifications import notify_cycle_published
+
+        notify_cycle_published(cycle=locked)
     cycle.status = locked.status
-    return slots_sync(cycle=locked, actor=actor)
+    return locked
+
+
+def cycle_open(*, cycle: Cycle, actor=None, ip: str | None = None) -> "SlotSync":
+    """准备中 → 填报中: every (indicator × concrete responsible unit) becomes a slot."""
+    before = Slot.objects.filter(cycle=cycle).count()
+    cycle_transition(cycle=cycle, action="open", actor=actor, ip=ip)
+    return SlotSync(
+        created=Slot.objects.filter(cycle=cycle).count() - before, removed=0, relabelled=0
+    )
 
 
 @dataclass(frozen=True)
@@ -198,3 +369,76 @@ def slots_extend_deadline(*, slots, until, actor, reason: str, ip: str | None = 
         )
         count += 1
     return count
+
+
+def _ensure_scheme_editable(cycle: Cycle) -> None:
+    if cycle.scheme_is_frozen:
+        raise DomainError(
+            f"考核周期“{cycle.name}”已{cycle.get_status_display()}，考核方案已冻结，不能修改。"
+        )
+
+
+@transaction.atomic
+def scheme_update(
+    *, item: CycleIndicator, points, method: str, actor, ip: str | None = None
+) -> CycleIndicator:
+    """Set an indicator's 分值 and 评分方法 for a cycle that is still 准备中.
+
+    Audit: 修改考核方案 with old and new values.
+    """
+    locked = CycleIndicator.objects.select_for_update().select_related("cycle").get(pk=item.pk)
+    _ensure_scheme_editable(locked.cycle)
+    if points is None or points < 0:
+        raise DomainError("分值不能为负数。")
+    if method not in ScoringMethod.values:
+        raise DomainError("评分方法无效。")
+    old = {"points": str(locked.points), "method": locked.method}
+    if old == {"points": str(points), "method": method}:
+        return locked
+    locked.points = points
+    locked.method = method
+    locked.save(update_fields=["points", "method"])
+    cycle_event(
+        cycle=locked.cycle,
+        action=CycleAction.SCHEME_CHANGED,
+        actor=actor,
+        ip=ip,
+        data={
+            "indicator": locked.number,
+            "old": old,
+            "new": {"points": str(points), "method": method},
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def grade_levels_set(
+    *, cycle: Cycle, levels: list[tuple[str, object]], actor, ip: str | None = None
+) -> None:
+    """Replace a 准备中 cycle's 档次 (name, share 0–1). Audit: 修改考核方案."""
+    locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    _ensure_scheme_editable(locked)
+    names = [name.strip() for name, _ in levels]
+    if not levels or any(not n for n in names) or len(set(names)) != len(names):
+        raise DomainError("档次名称不能为空或重复。")
+    if any(not (0 <= share <= 1) for _, share in levels):
+        raise DomainError("档次得分比例应在 0 至 1 之间。")
+    old = [(g.name, str(g.share)) for g in locked.grade_levels.all()]
+    locked.grade_levels.all().delete()
+    GradeLevel.objects.bulk_create(
+        GradeLevel(cycle=locked, name=name, share=share, order=order)
+        for order, (name, share) in enumerate(zip(names, [s for _, s in levels], strict=True), 1)
+    )
+    cycle_event(
+        cycle=locked,
+        action=CycleAction.SCHEME_CHANGED,
+        actor=actor,
+        ip=ip,
+        data={
+            "grade_levels": {
+                "old": old,
+                "new": [(n, str(s)) for n, (_, s) in zip(names, levels, strict=True)],
+            }
+        },
+    )

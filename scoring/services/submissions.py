@@ -20,6 +20,7 @@ from ..models import (
 )
 from ..workflow import ensure_allowed
 from ._common import event_record, slot_lock
+from .notifications import notify_pending_approval, notify_slot_returned
 
 TEXT_MAX_LENGTH = 5000
 STALE = "该任务已被修改（可能是本单位其他人员在另一窗口操作），请刷新页面核对后再操作。"
@@ -209,6 +210,8 @@ def submission_submit(
         version_number=version.number,
         ip=ip,
     )
+    if locked.status == SlotStatus.PENDING_APPROVAL:
+        notify_pending_approval(locked)
     return version
 
 
@@ -264,4 +267,5 @@ def submission_unit_return(*, slot: Slot, actor, reason: str, ip: str | None = N
         version_number=locked.current_version,
         ip=ip,
     )
+    notify_slot_returned(locked, by_office=False)
     return locked

@@ -164,6 +164,8 @@ def version_detail(request, pk: int, number: int):
 @require_POST
 def evidence_upload(request, pk: int):
     slot = slot_get_for_user(user=request.user, pk=pk, write=True)
+    # Parse the body first: the upload handler records files it cut off while parsing.
+    files = request.FILES
     oversized = getattr(request, "oversized_uploads", [])
     if oversized:
         from ..evidence.validation import EvidencePolicy
@@ -171,7 +173,7 @@ def evidence_upload(request, pk: int):
         limit = EvidencePolicy.from_settings().max_file_size // (1024 * 1024)
         messages.error(request, f"文件“{oversized[0]}”超过单个文件 {limit} MB 的上限，未上传。")
         return redirect("scoring:slot_detail", pk=slot.pk)
-    form = EvidenceUploadForm(request.POST, request.FILES)
+    form = EvidenceUploadForm(request.POST, files)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
