@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "units",
     "indicators",
     "scoring",
+    "reports",
 ]
 
 MIDDLEWARE = [

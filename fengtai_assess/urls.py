@@ -24,5 +24,6 @@ urlpatterns = [
     ),
     path("catalogue/", include("indicators.urls")),
     path("", include("scoring.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

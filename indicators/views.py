@@ -2,7 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from common.http import client_ip
 from common.xlsx import xlsx_response
+from reports.models import ExportKind
+from reports.services import export_record
 from units.models import Unit
 
 from . import exports, selectors
@@ -37,6 +40,7 @@ def catalogue(request):
 @login_required
 @require_GET
 def catalogue_export(request):
+    export_record(kind=ExportKind.CATALOGUE, user=request.user, ip=client_ip(request))
     return xlsx_response(
         exports.catalogue_workbook(),
         filename=exports.CATALOGUE_FILENAME,

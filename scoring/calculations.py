@@ -304,7 +304,9 @@ def indicator_score(
         if not 0 <= lead_weight <= 1:
             raise ScoringError("牵头单位权重应在 0 至 1 之间")
     if sum(1 for slot in slots if slot.is_lead) > 1:
-        raise ScoringError("一个指标只能有一个牵头单位")
+        # 各成员单位 with nobody named: every member unit leads its own part, so no one
+        # outweighs the others and the plain average applies.
+        lead_weight = None
 
     lead_score: Decimal | None = None
     supporting: list[Decimal] = []

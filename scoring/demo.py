@@ -14,10 +14,16 @@ from indicators.models import Indicator
 from units.models import Unit
 
 from . import demo_files
-from .models import Cycle, CycleStatus, FigureField, Slot
-from .services.cycles import cycle_create, cycle_open, designation_add
+from .models import Cycle, CycleIndicator, FigureField, ScoringMethod, Slot
+from .services.cycles import (
+    cycle_create,
+    cycle_open,
+    cycle_transition,
+    designation_add,
+    scheme_update,
+)
 from .services.evidence import evidence_add
-from .services.review import submission_approve, submission_return
+from .services.review import adjustment_add, score_record, submission_approve, submission_return
 from .services.submissions import (
     DraftInput,
     submission_forward,
@@ -58,6 +64,15 @@ def _submit(slot, user, now=None):
     return submission_submit(slot=slot, actor=user, expected_revision=slot.revision, now=now)
 
 
+def _score_full(slot, office):
+    item = CycleIndicator.objects.get(cycle=slot.cycle, indicator=slot.indicator)
+    if item.method == ScoringMethod.DIRECT:
+        return score_record(slot=slot, actor=office, direct=item.points)
+    if item.method == ScoringMethod.DEDUCT:
+        return score_record(slot=slot, actor=office)
+    return score_record(slot=slot, actor=office, grade="优秀")
+
+
 def _upload(slot, user, name, content, title=""):
     return evidence_add(
         slot=slot, actor=user, upload=SimpleUploadedFile(name, content), title=title
@@ -80,7 +95,9 @@ def seed_sample_data() -> str:
         year=2025,
         opens_at=now - timedelta(days=400),
         deadline=now - timedelta(days=340),
+        actor=office,
     )
+    _demo_scheme(last, office)
     cycle_open(cycle=last, actor=office)
     past = now - timedelta(days=350)
     for number, code, figures in [
@@ -95,7 +112,9 @@ def seed_sample_data() -> str:
         _save(slot, users[code], "2025年度工作情况（示例）。", figures)
         _submit(slot, users[code], now=past)
         submission_approve(slot=slot, actor=office)
-    Cycle.objects.filter(pk=last.pk).update(status=CycleStatus.ARCHIVED)
+        _score_full(slot, office)
+    for action in ("start_review", "publish", "archive"):
+        cycle_transition(cycle=last, action=action, actor=office)
 
     # 2026年度: open, deadline a month away.
     cycle = cycle_create(
@@ -104,6 +123,7 @@ def seed_sample_data() -> str:
         opens_at=now - timedelta(days=20),
         deadline=now + timedelta(days=30),
         previous=last,
+        actor=office,
     )
     cycle_open(cycle=cycle, actor=office)
     designation_add(
@@ -198,6 +218,12 @@ def seed_sample_data() -> str:
     )
     _submit(slot, rsj)
     submission_approve(slot=slot, actor=office)
+    score_record(
+        slot=slot,
+        actor=office,
+        grade="良好",
+        comment="机制已建立，技能人才薪酬价位发布范围有待扩大。",
+    )
 
     # 区总工会: submitted and approved with a DOCX and a PNG; a draft.
     slot = _slot(cycle, 17, "zgh")
@@ -211,6 +237,7 @@ def seed_sample_data() -> str:
     _upload(slot, zgh, "专项经费执行进度图.png", demo_files.png_bytes())
     _submit(slot, zgh)
     submission_approve(slot=slot, actor=office)
+    _score_full(slot, office)
     slot = _slot(cycle, 56, "zgh")
     _save(slot, zgh, "推进新就业形态劳动者建会入会。", {"unionised": 3310, "eligible": 3720})
     _submit(slot, zgh)
@@ -239,4 +266,36 @@ def seed_sample_data() -> str:
     _save(slot, gzw, "推进厂务公开。", {"open_affairs": 41, "enterprises": 46})
     _submit(slot, gzw)
     submission_forward(slot=slot, actor=User.objects.get(username="gzw_sh"))
+    adjustment_add(
+        cycle=cycle,
+        kind="bonus",
+        points=Decimal("1"),
+        actor=office,
+        reason="产改经验做法被市协调小组办公室专刊推广（示例）",
+    )
     return "示例数据已创建：2025年度（已归档）与 2026年度（填报中），含各状态的填报与佐证材料。"
+
+
+# A plausible scheme for the demo: 一级 weights summing to 100, spread evenly over their
+# indicators, with deduction and direct scoring on a few. The office sets the real one.
+DEMO_LEVEL1_POINTS = {1: 20, 2: 15, 3: 20, 4: 15, 5: 15, 6: 8, 7: 7}
+DEMO_METHODS = {14: ScoringMethod.DIRECT, 47: ScoringMethod.DIRECT, 71: ScoringMethod.DEDUCT}
+
+
+def _demo_scheme(cycle: Cycle, actor) -> None:
+    items = list(CycleIndicator.objects.filter(cycle=cycle).order_by("number"))
+    by_level1: dict[int, list[CycleIndicator]] = {}
+    for item in items:
+        by_level1.setdefault(item.level1_number, []).append(item)
+    for level1, group in by_level1.items():
+        total = Decimal(DEMO_LEVEL1_POINTS[level1])
+        share = (total / len(group)).quantize(Decimal("0.01"))
+        for index, item in enumerate(group):
+            # The last indicator takes the rounding remainder so the 一级 total is exact.
+            points = share if index < len(group) - 1 else total - share * (len(group) - 1)
+            scheme_update(
+                item=item,
+                points=points,
+                method=DEMO_METHODS.get(item.number, ScoringMethod.GRADE),
+                actor=actor,
+            )

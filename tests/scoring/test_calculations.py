@@ -367,14 +367,23 @@ def test_indicator_slot_errors():
         indicator_score(points=D("10"), slots=[SlotResult("区教委", True, SCORED)])
     with pytest.raises(ScoringError, match="区教委的得分应在 0 至 10 分之间"):
         indicator_score(points=D("10"), slots=[SlotResult("区教委", True, SCORED, D("11"))])
-    with pytest.raises(ScoringError, match="只能有一个牵头单位"):
-        indicator_score(
-            points=D("10"),
-            slots=[
-                SlotResult("区教委", True, SCORED, D("1")),
-                SlotResult("区总工会", True, SCORED, D("1")),
-            ],
-        )
+
+
+def test_several_leads_share_equally():
+    """各成员单位 with nobody named: each member unit leads its own part.
+
+    With lead weight 0.6 and two leads scoring 4 and 8 no one outweighs the other:
+    (4 + 8) / 2 = 6.00.
+    """
+    result = indicator_score(
+        points=D("10"),
+        slots=[
+            SlotResult("区教委", True, SCORED, D("4")),
+            SlotResult("区总工会", True, SCORED, D("8")),
+        ],
+        lead_weight=D("0.6"),
+    )
+    assert result.score == D("6.00")
 
 
 def test_indicator_lead_weight_is_not_rounded_midway():
