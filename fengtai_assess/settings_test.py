@@ -8,7 +8,11 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
-os.environ.setdefault("DJANGO_PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="fengtai-test-private-"))
+# A fresh private-file root per test process (each pytest-xdist worker gets its own), so tests
+# that check "no file was left behind" see only their own files.
+os.environ["DJANGO_PRIVATE_MEDIA_ROOT"] = tempfile.mkdtemp(
+    prefix=f"fengtai-test-private-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-"
+)
 
 from .settings import *  # noqa: E402,F403
 from .settings import STORAGES  # noqa: E402

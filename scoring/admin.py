@@ -1,25 +1,67 @@
-"""The office's admin for cycles and slots. Every write goes through scoring.services."""
+"""The office's admin for cycles, submissions and the scoring scheme.
+
+Every write goes through scoring.services, so the admin obeys the same rules and leaves the same
+audit trail as the office's pages. Audit trails, evidence files and submitted versions are never
+editable here, whatever the user's model permissions.
+"""
+
+import json
+from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
 from common.http import client_ip
+from units.permissions import SLOT_CHANGE, SLOT_VIEW
 
 from .errors import DomainError
 from .models import (
+    Adjustment,
+    AdjustmentKind,
     Cycle,
+    CycleAction,
     CycleDesignation,
+    CycleEvent,
+    CycleIndicator,
+    CycleStatus,
     EvidenceFile,
     FigureField,
     FigureTemplate,
+    GradeLevel,
+    Notification,
+    ScoringMethod,
     Slot,
+    SlotStatus,
     SubmissionEvent,
+    SubmissionVersion,
 )
-from .services.cycles import cycle_create, cycle_open, designation_add, slots_extend_deadline
+from .services.cycles import (
+    cycle_create,
+    cycle_event,
+    cycle_open,
+    designation_add,
+    slots_extend_deadline,
+)
+from .services.review import (
+    adjustment_add,
+    score_record,
+    slot_mark_not_applicable,
+    submission_approve,
+    submission_return,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Listed and viewable, never added, changed or deleted (not even by a superuser)."""
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -30,8 +72,54 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """A read-only list of a slot's rows, visible to whoever may view the slot."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(SLOT_VIEW)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceErrorsAsMessages:
+    """A DomainError raised by a service from save_model becomes an error message.
+
+    The admin's changeform_view runs in a transaction, so nothing of the failed save remains;
+    the user is sent back to the form with the service's own (Chinese) message.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def _status_label(value: str) -> str:
+    return SlotStatus(value).label if value in SlotStatus.values else value
+
+
+def _slot_label(slot: Slot) -> str:
+    return f"{slot.indicator.number}. {slot.indicator.name}（{slot.unit.name}）"
+
+
+# --- cycles ------------------------------------------------------------------------------------
+
+
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     list_display = ["name", "year", "status", "opens_at", "deadline", "previous"]
     list_filter = ["status"]
     actions = ["open_cycles"]
@@ -46,26 +134,43 @@ class CycleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            self._save_dates(request, obj, form)
             return
-        try:
-            created = cycle_create(
-                name=obj.name,
-                year=obj.year,
-                opens_at=obj.opens_at,
-                deadline=obj.deadline,
-                previous=obj.previous,
-            )
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from exc
+        created = cycle_create(
+            name=obj.name,
+            year=obj.year,
+            opens_at=obj.opens_at,
+            deadline=obj.deadline,
+            previous=obj.previous,
+            actor=request.user,
+            ip=client_ip(request),
+        )
         obj.pk = created.pk
         obj.status = created.status
 
-    @admin.action(description="开启填报（生成各单位填报任务）")
+    def _save_dates(self, request, obj, form) -> None:
+        # TODO(services): move into a cycle_dates_update service in scoring/services/cycles.py.
+        # Until then the admin records the change itself, so no date edit goes unaudited.
+        changed = [f for f in ("opens_at", "deadline") if f in form.changed_data]
+        if not changed:
+            return
+        obj.save(update_fields=changed)
+        cycle_event(
+            cycle=obj,
+            action=CycleAction.DEADLINE_CHANGED,
+            actor=request.user,
+            ip=client_ip(request),
+            data={
+                f: {"old": form.initial[f].isoformat(), "new": getattr(obj, f).isoformat()}
+                for f in changed
+            },
+        )
+
+    @admin.action(description="开启填报（生成各单位填报任务）", permissions=["change"])
     def open_cycles(self, request, queryset):
         for cycle in queryset:
             try:
-                result = cycle_open(cycle=cycle, actor=request.user)
+                result = cycle_open(cycle=cycle, actor=request.user, ip=client_ip(request))
             except DomainError as exc:
                 self.message_user(request, f"{cycle}：{exc.message}", messages.ERROR)
             else:
@@ -75,9 +180,10 @@ class CycleAdmin(admin.ModelAdmin):
 
 
 @admin.register(CycleDesignation)
-class CycleDesignationAdmin(admin.ModelAdmin):
+class CycleDesignationAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     list_display = ["cycle", "indicator", "unit"]
     list_filter = ["cycle", "unit"]
+    list_select_related = ["cycle", "indicator", "unit"]
     autocomplete_fields = ["unit"]
 
     def has_change_permission(self, request, obj=None):
@@ -89,14 +195,110 @@ class CycleDesignationAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        try:
-            saved = designation_add(
-                cycle=obj.cycle, indicator=obj.indicator, unit=obj.unit, actor=request.user
-            )
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return
+        saved = designation_add(
+            cycle=obj.cycle, indicator=obj.indicator, unit=obj.unit, actor=request.user
+        )
         obj.pk = saved.pk
+
+
+@admin.register(CycleEvent)
+class CycleEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "cycle", "action", "actor", "from_status", "to_status", "reason"]
+    list_filter = ["cycle", "action"]
+    search_fields = ["reason"]
+    list_select_related = ["cycle", "actor"]
+
+
+@admin.register(CycleIndicator)
+class CycleIndicatorAdmin(ReadOnlyAdmin):
+    """The frozen scheme, for reading; 分值 and 评分方法 are edited on the scheme page."""
+
+    list_display = [
+        "number",
+        "name",
+        "level1_label",
+        "level2_label",
+        "responsibility",
+        "points",
+        "method",
+        "override_score",
+    ]
+    list_display_links = ["number", "name"]
+    list_filter = ["cycle", "method", "level1_label"]
+    search_fields = ["name", "=number", "responsibility"]
+    list_select_related = ["cycle"]
+    list_per_page = 100
+
+
+@admin.register(GradeLevel)
+class GradeLevelAdmin(ReadOnlyAdmin):
+    list_display = ["cycle", "name", "share", "order"]
+    list_filter = ["cycle"]
+    list_select_related = ["cycle"]
+
+
+class AdjustmentForm(forms.ModelForm):
+    class Meta:
+        model = Adjustment
+        fields = ["cycle", "kind", "unit", "points", "reason"]
+        help_texts = {"points": "仅加分项填写；一票否决不计分。", "unit": "留空表示针对全区。"}
+
+    def clean(self):
+        data = super().clean()
+        # Input shape only; adjustment_add enforces the rules.
+        if data.get("kind") == AdjustmentKind.BONUS and not (data.get("points") or 0) > 0:
+            self.add_error("points", "加分应大于 0。")
+        return data
+
+
+@admin.register(Adjustment)
+class AdjustmentAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
+    """加分项 and 一票否决 are recorded once, with a reason, and never edited or removed."""
+
+    form = AdjustmentForm
+    list_display = ["cycle", "kind", "unit", "points", "reason", "created_by", "created_at"]
+    list_filter = ["cycle", "kind"]
+    list_select_related = ["cycle", "unit", "created_by"]
+    search_fields = ["reason", "unit__name"]
+    autocomplete_fields = ["unit"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "cycle":
+            kwargs["queryset"] = Cycle.objects.filter(
+                status__in=[CycleStatus.OPEN, CycleStatus.REVIEWING]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        saved = adjustment_add(
+            cycle=obj.cycle,
+            kind=obj.kind,
+            reason=obj.reason,
+            points=obj.points or Decimal(0),
+            unit=obj.unit,
+            actor=request.user,
+            ip=client_ip(request),
+        )
+        obj.pk = saved.pk
+        obj.created_by = saved.created_by
+        obj.created_at = saved.created_at
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "kind", "title", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "user__username"]
+    list_select_related = ["user"]
+
+
+# --- figures -----------------------------------------------------------------------------------
 
 
 @admin.register(FigureTemplate)
@@ -115,6 +317,9 @@ class FigureFieldAdmin(admin.ModelAdmin):
     list_select_related = ["cycle", "indicator"]
 
 
+# --- submissions: forms ------------------------------------------------------------------------
+
+
 class ExtendForm(forms.Form):
     until = forms.DateTimeField(
         label="延期至", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -122,93 +327,529 @@ class ExtendForm(forms.Form):
     reason = forms.CharField(label="延期原因", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class EvidenceInline(admin.TabularInline):
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="退回原因",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写退回原因。"},
+        help_text="所选各项均以此原因退回，单位填报人会立即看到。",
+    )
+
+
+class NotApplicableForm(forms.Form):
+    reason = forms.CharField(
+        label="不适用理由",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写不适用的理由。"},
+    )
+
+
+class ScoreForm(forms.Form):
+    """The office's score for one slot; the fields depend on the indicator's 评分方法."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    comment = forms.CharField(
+        label="评语",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="得分低于满分时必填，单位在结果发布后可见。",
+    )
+
+    def __init__(self, *args, item: CycleIndicator, grade_levels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+
+    def score_inputs(self) -> dict:
+        return {}
+
+    @property
+    def formsets(self) -> list:
+        return []
+
+
+class GradeScoreForm(ScoreForm):
+    grade = forms.ChoiceField(label="档次")
+
+    def __init__(self, *args, item, grade_levels=(), **kwargs):
+        super().__init__(*args, item=item, **kwargs)
+        self.fields["grade"].choices = [
+            (
+                g.name,
+                f"{g.name}（{g.share:.0%}，{(item.points * g.share).quantize(Decimal('0.01'))} 分）",
+            )
+            for g in grade_levels
+        ]
+
+    def score_inputs(self) -> dict:
+        return {"grade": self.cleaned_data["grade"]}
+
+
+class DirectScoreForm(ScoreForm):
+    direct = forms.DecimalField(label="得分", min_value=Decimal(0), max_digits=6, decimal_places=2)
+
+    def __init__(self, *args, item, grade_levels=(), **kwargs):
+        super().__init__(*args, item=item, **kwargs)
+        field = self.fields["direct"]
+        field.validators.append(
+            MaxValueValidator(item.points, message=f"得分不能超过分值 {item.points} 分。")
+        )
+        field.widget.attrs["max"] = str(item.points)
+        field.help_text = f"0 至 {item.points} 分"
+
+    def score_inputs(self) -> dict:
+        return {"direct": self.cleaned_data["direct"]}
+
+
+class DeductionRowForm(forms.Form):
+    reason = forms.CharField(label="扣分事由", required=False, max_length=200)
+    amount = forms.DecimalField(
+        label="扣分", required=False, min_value=Decimal("0.01"), max_digits=6, decimal_places=2
+    )
+
+    def clean(self):
+        data = super().clean()
+        reason, amount = (data.get("reason") or "").strip(), data.get("amount")
+        if reason and amount is None and "amount" not in self.errors:
+            self.add_error("amount", "请填写扣分分值。")
+        if amount is not None and not reason:
+            self.add_error("reason", "请填写扣分事由。")
+        return data
+
+
+DeductionFormSet = forms.formset_factory(DeductionRowForm, extra=3, max_num=30)
+
+
+class DeductScoreForm(ScoreForm):
+    def __init__(self, *args, item, grade_levels=(), deductions=(), **kwargs):
+        super().__init__(*args, item=item, **kwargs)
+        self.deductions = DeductionFormSet(
+            self.data if self.is_bound else None,
+            prefix="deductions",
+            initial=[{"reason": r, "amount": Decimal(a)} for r, a in deductions],
+        )
+
+    def is_valid(self) -> bool:
+        own = super().is_valid()
+        return self.deductions.is_valid() and own
+
+    @property
+    def formsets(self) -> list:
+        return [self.deductions]
+
+    def score_inputs(self) -> dict:
+        rows = [
+            (row.cleaned_data["reason"].strip(), row.cleaned_data["amount"])
+            for row in self.deductions
+            if row.cleaned_data.get("amount") is not None
+        ]
+        return {"deductions": rows}
+
+
+SCORE_FORMS = {
+    ScoringMethod.GRADE: GradeScoreForm,
+    ScoringMethod.DEDUCT: DeductScoreForm,
+    ScoringMethod.DIRECT: DirectScoreForm,
+}
+
+
+# --- submissions: inlines ----------------------------------------------------------------------
+
+
+class VersionInline(ReadOnlyInline):
+    model = SubmissionVersion
+    verbose_name_plural = "提交版本（已冻结）"
+    fields = ["number", "submitted_by", "submitted_at", "self_score", "file_count", "link"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("submitted_by")
+            .annotate(n_files=Count("files"))
+            .order_by("number")
+        )
+
+    @admin.display(description="材料数")
+    def file_count(self, version):
+        return version.n_files
+
+    @admin.display(description="内容")
+    def link(self, version):
+        url = reverse("scoring:version_detail", args=[version.slot_id, version.number])
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">查看第 {} 版</a>', url, version.number
+        )
+
+
+class EvidenceInline(ReadOnlyInline):
     model = EvidenceFile
-    fields = ["title", "original_name", "size", "content_type", "sha256", "in_draft", "uploaded_at"]
+    fields = [
+        "title",
+        "original_name",
+        "size",
+        "content_type",
+        "in_draft",
+        "in_versions",
+        "uploaded_by",
+        "uploaded_at",
+        "links",
+    ]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("uploaded_by").prefetch_related("versions")
+        )
+
+    @admin.display(description="所在版本")
+    def in_versions(self, evidence):
+        numbers = sorted(v.number for v in evidence.versions.all())
+        return "、".join(f"第 {n} 版" for n in numbers) or "—"
+
+    @admin.display(description="文件")
+    def links(self, evidence):
+        url = reverse("scoring:evidence_download", args=[evidence.pk])
+        download = format_html('<a href="{}">下载</a>', url)
+        if not evidence.can_view_inline:
+            return download
+        return format_html(
+            '<a href="{}?inline=1" target="_blank" rel="noopener">在线查看</a> · {}', url, download
+        )
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = SubmissionEvent
-    fields = ["at", "action", "actor", "from_status", "to_status", "reason", "ip_address"]
+    verbose_name_plural = "操作记录"
+    fields = [
+        "at",
+        "action",
+        "actor",
+        "from_label",
+        "to_label",
+        "version_number",
+        "reason",
+        "details",
+        "ip_address",
+    ]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description="原状态")
+    def from_label(self, event):
+        return _status_label(event.from_status)
+
+    @admin.display(description="新状态")
+    def to_label(self, event):
+        return _status_label(event.to_status)
+
+    @admin.display(description="详情")
+    def details(self, event):
+        return json.dumps(event.data, ensure_ascii=False) if event.data else ""
+
+
+# --- submissions -------------------------------------------------------------------------------
 
 
 @admin.register(Slot)
 class SlotAdmin(ReadOnlyAdmin):
+    """填报任务: read-only; approving, returning, scoring and deadlines go through services."""
+
+    change_form_template = "admin/scoring/slot_change_form.html"
     list_display = [
-        "indicator",
+        "indicator_label",
         "unit",
-        "is_lead",
+        "role",
         "status",
-        "current_version",
-        "deadline_extension",
+        "version",
+        "score_display",
         "updated_at",
     ]
     list_filter = ["cycle", "status", "unit", "indicator__level2__level1"]
-    search_fields = ["indicator__name", "unit__name", "text"]
+    search_fields = ["indicator__name", "indicator__number__exact", "unit__name", "text"]
     list_select_related = ["indicator", "unit", "cycle"]
-    actions = ["extend_deadline"]
-    inlines = [EvidenceInline, EventInline]
-    readonly_fields = [
-        "cycle",
-        "indicator",
-        "unit",
-        "is_lead",
-        "status",
-        "text",
-        "self_score",
-        "deadline_extension",
-        "return_reason",
-        "current_version",
-        "updated_at",
-        "updated_by",
+    actions = ["approve_selected", "return_selected", "extend_deadline"]
+    inlines = [VersionInline, EvidenceInline, EventInline]
+    fieldsets = [
+        (
+            "填报",
+            {
+                "fields": [
+                    "cycle",
+                    "indicator",
+                    "unit",
+                    "is_lead",
+                    "status",
+                    "current_version",
+                    "text",
+                    "self_score",
+                    "deadline_extension",
+                    "return_reason",
+                    "updated_at",
+                    "updated_by",
+                ]
+            },
+        ),
+        (
+            "评分",
+            {
+                "fields": [
+                    "score",
+                    "not_applicable",
+                    "score_basis",
+                    "score_comment",
+                    "scored_by",
+                    "scored_at",
+                ]
+            },
+        ),
     ]
-    fields = readonly_fields
+    readonly_fields = [f for _, spec in fieldsets for f in spec["fields"]]
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("scoring.view_slot")
+        return request.user.has_perm(SLOT_VIEW)
 
-    @admin.action(description="延长截止时间")
-    def extend_deadline(self, request, queryset):
-        if "apply" in request.POST:
-            form = ExtendForm(request.POST)
-            if form.is_valid():
-                try:
-                    n = slots_extend_deadline(
-                        slots=list(queryset),
-                        until=form.cleaned_data["until"],
-                        actor=request.user,
-                        reason=form.cleaned_data["reason"],
-                        ip=client_ip(request),
-                    )
-                except DomainError as exc:
-                    self.message_user(request, exc.message, messages.ERROR)
-                else:
-                    self.message_user(request, f"已为 {n} 个填报任务延长截止时间。")
-                return None
-        else:
-            form = ExtendForm()
+    def has_review_permission(self, request, obj=None):
+        """Approving, returning, scoring and extending: the office (global scoring.change_slot).
+
+        Guardian reads only object permissions for units (accept_global_perms=False), so this
+        model permission never lets anyone write a unit's draft.
+        """
+        return request.user.has_perm(SLOT_CHANGE)
+
+    # --- list columns
+
+    @admin.display(description="三级指标", ordering="indicator__number")
+    def indicator_label(self, slot):
+        return f"{slot.indicator.number}. {slot.indicator.name}"
+
+    @admin.display(description="牵头/配合", ordering="-is_lead")
+    def role(self, slot):
+        return slot.role_label
+
+    @admin.display(description="版本", ordering="current_version")
+    def version(self, slot):
+        return f"第 {slot.current_version} 版" if slot.current_version else None
+
+    @admin.display(description="得分", ordering="score")
+    def score_display(self, slot):
+        return "不适用" if slot.not_applicable else slot.score
+
+    @admin.display(description="评分依据")
+    def score_basis(self, slot):
+        data = slot.score_input or {}
+        if data.get("grade"):
+            return f"档次：{data['grade']}"
+        if data.get("direct") is not None:
+            return f"直接打分：{data['direct']}"
+        if data.get("method") == ScoringMethod.DEDUCT:
+            rows = data.get("deductions") or []
+            if not rows:
+                return "扣分：无"
+            return format_html_join("；", "{}（−{}）", ((r, a) for r, a in rows))
+        return None
+
+    # --- per-slot pages
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<int:object_id>/score/",
+                self.admin_site.admin_view(self.score_view),
+                name="{}_{}_score".format(*info),
+            ),
+            path(
+                "<int:object_id>/not-applicable/",
+                self.admin_site.admin_view(self.not_applicable_view),
+                name="{}_{}_not_applicable".format(*info),
+            ),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_review": self.has_review_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _review_slot(self, request, object_id) -> Slot:
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=object_id)
+
+    def _page(self, request, template: str, slot: Slot, title: str, **context):
         return TemplateResponse(
             request,
-            "admin/scoring/extend_deadline.html",
+            template,
             {
                 **self.admin_site.each_context(request),
-                "title": "延长截止时间",
+                "opts": self.opts,
+                "title": title,
+                "slot": slot,
+                "change_url": reverse("admin:scoring_slot_change", args=[slot.pk]),
+                **context,
+            },
+        )
+
+    def score_view(self, request, object_id):
+        slot = self._review_slot(request, object_id)
+        item = CycleIndicator.objects.get(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
+        form_class = SCORE_FORMS[item.method]
+        previous = slot.score_input if slot.score_input.get("method") == item.method else {}
+        options = {"item": item, "grade_levels": list(slot.cycle.grade_levels.all())}
+        if form_class is DeductScoreForm:
+            options["deductions"] = previous.get("deductions") or []
+        if request.method == "POST":
+            form = form_class(request.POST, **options)
+            if form.is_valid():
+                try:
+                    scored = score_record(
+                        slot=slot,
+                        actor=request.user,
+                        comment=form.cleaned_data["comment"],
+                        expected_version=form.cleaned_data["version"],
+                        ip=client_ip(request),
+                        **form.score_inputs(),
+                    )
+                except DomainError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    self.message_user(request, f"{_slot_label(scored)} 已评分：{scored.score} 分。")
+                    return HttpResponseRedirect(
+                        reverse("admin:scoring_slot_change", args=[slot.pk])
+                    )
+        else:
+            initial = {"version": slot.current_version}
+            if not slot.not_applicable:
+                initial["comment"] = slot.score_comment
+            if previous.get("grade"):
+                initial["grade"] = previous["grade"]
+            if previous.get("direct") is not None:
+                initial["direct"] = Decimal(previous["direct"])
+            form = form_class(initial=initial, **options)
+        return self._page(
+            request,
+            "admin/scoring/slot_score.html",
+            slot,
+            f"评分：{_slot_label(slot)}",
+            form=form,
+            item=item,
+            approved=slot.status == SlotStatus.APPROVED,
+        )
+
+    def not_applicable_view(self, request, object_id):
+        slot = self._review_slot(request, object_id)
+        form = NotApplicableForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                slot_mark_not_applicable(
+                    slot=slot,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    ip=client_ip(request),
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, f"{_slot_label(slot)} 已标记为不适用。")
+                return HttpResponseRedirect(reverse("admin:scoring_slot_change", args=[slot.pk]))
+        return self._page(
+            request,
+            "admin/scoring/slot_not_applicable.html",
+            slot,
+            f"标记不适用：{_slot_label(slot)}",
+            form=form,
+        )
+
+    # --- actions
+
+    def _selected(self, queryset) -> list[Slot]:
+        return list(queryset.select_related("cycle", "indicator", "unit"))
+
+    @admin.action(description="批量通过", permissions=["review"])
+    def approve_selected(self, request, queryset):
+        # One transaction per slot: a slot that cannot be approved is reported and left as it
+        # was; the others are approved.
+        approved = 0
+        for slot in self._selected(queryset):
+            try:
+                submission_approve(slot=slot, actor=request.user, ip=client_ip(request))
+            except DomainError as exc:
+                self.message_user(request, f"{_slot_label(slot)}：{exc.message}", messages.ERROR)
+            else:
+                approved += 1
+        if approved:
+            self.message_user(request, f"已通过 {approved} 个填报任务。", messages.SUCCESS)
+
+    @admin.action(description="批量退回", permissions=["review"])
+    def return_selected(self, request, queryset):
+        slots = self._selected(queryset)
+        form = ReturnForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._action_form(
+                request,
+                "admin/scoring/return_slots.html",
+                "批量退回",
+                form,
+                slots,
+                "return_selected",
+            )
+        returned = 0
+        for slot in slots:
+            try:
+                submission_return(
+                    slot=slot,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    ip=client_ip(request),
+                )
+            except DomainError as exc:
+                self.message_user(request, f"{_slot_label(slot)}：{exc.message}", messages.ERROR)
+            else:
+                returned += 1
+        if returned:
+            self.message_user(request, f"已退回 {returned} 个填报任务。", messages.SUCCESS)
+        return None
+
+    @admin.action(description="延长截止时间", permissions=["review"])
+    def extend_deadline(self, request, queryset):
+        slots = self._selected(queryset)
+        form = ExtendForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._action_form(
+                request,
+                "admin/scoring/extend_deadline.html",
+                "延长截止时间",
+                form,
+                slots,
+                "extend_deadline",
+            )
+        try:
+            n = slots_extend_deadline(
+                slots=slots,
+                until=form.cleaned_data["until"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, f"已为 {n} 个填报任务延长截止时间。")
+        return None
+
+    def _action_form(self, request, template, title, form, slots, action):
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
                 "form": form,
-                "slots": queryset,
+                "slots": slots,
+                "action": action,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                "opts": self.model._meta,
+                "opts": self.opts,
             },
         )
 

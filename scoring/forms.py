@@ -23,10 +23,18 @@ def _figure_form_field(spec: FigureField) -> forms.Field:
     return forms.DecimalField(max_digits=18, decimal_places=4, **common)
 
 
+class PlainTextField(forms.CharField):
+    """Text with browser line breaks (CRLF) stored as \n before the length is checked."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class SubmissionForm(forms.Form):
     """The unit's draft. Figure inputs are added per indicator as fig_<FigureField id>."""
 
-    text = forms.CharField(
+    text = PlainTextField(
         label="工作情况说明",
         required=False,
         max_length=TEXT_MAX_LENGTH,
@@ -61,9 +69,7 @@ class SubmissionForm(forms.Form):
         for spec in self.figure_specs:
             value = data.get(f"fig_{spec.pk}")
             figures[spec.pk] = None if value is None else Decimal(value)
-        # Browsers send CRLF; store plain line breaks.
-        text = data["text"].replace("\r\n", "\n").replace("\r", "\n")
-        return DraftInput(text=text, self_score=data.get("self_score"), figures=figures)
+        return DraftInput(text=data["text"], self_score=data.get("self_score"), figures=figures)
 
 
 class EvidenceUploadForm(forms.Form):

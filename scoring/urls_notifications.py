@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import notifications
+
+urlpatterns = [
+    path("notifications/", notifications.notice_list, name="notifications"),
+    path("notifications/<int:pk>/read/", notifications.notice_read, name="notification_read"),
+    path("notifications/read-all/", notifications.notice_read_all, name="notifications_read_all"),
+]

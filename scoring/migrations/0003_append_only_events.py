@@ -11,7 +11,7 @@ TABLES = ["scoring_submissionevent", "scoring_cycleevent"]
 FORWARD = """
 CREATE OR REPLACE FUNCTION fengtai_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+    RAISE EXCEPTION '%% is append-only', TG_TABLE_NAME;
 END;
 $$ LANGUAGE plpgsql;
 """ + "".join(

@@ -326,6 +326,8 @@ def designation_add(*, cycle: Cycle, indicator, unit: Unit, actor=None) -> Cycle
     """Designate a member unit for a 相关成员单位 indicator; an open cycle gains its slot."""
     if not indicator.member_scope == "designated":
         raise DomainError(f"指标 {indicator.number} 的责任单位中没有“相关成员单位”。")
+    if not (unit.is_member and unit.is_active):
+        raise DomainError(f"{unit.name}不是启用的成员单位，不能指定为相关成员单位。")
     designation, _ = CycleDesignation.objects.get_or_create(
         cycle=cycle, indicator=indicator, unit=unit
     )

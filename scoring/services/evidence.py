@@ -3,7 +3,7 @@
 import hashlib
 import logging
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -183,7 +183,7 @@ def evidence_sweep(
         name = path.relative_to(root).as_posix()
         if name in known:
             continue
-        modified = timezone.datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
         if modified > cutoff:
             continue
         orphans.append(name)

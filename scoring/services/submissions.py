@@ -242,7 +242,9 @@ def submission_forward(*, slot: Slot, actor, ip: str | None = None) -> Slot:
 def submission_unit_return(*, slot: Slot, actor, reason: str, ip: str | None = None) -> Slot:
     """The unit approver sends the submission back to the reporter with a reason.
 
-    Effect: 待单位审核 → 已退回 (by the unit, so the deadline still applies).
+    Effect: 待单位审核 → 已退回. The deadline applies again unless the office had returned this
+    submission earlier (returned_by_office is left as it was: an approver's return must not
+    strand a late resubmission the office asked for).
     Audit: 单位审核退回 with the reason.
     """
     reason = (reason or "").strip()
@@ -252,11 +254,8 @@ def submission_unit_return(*, slot: Slot, actor, reason: str, ip: str | None = N
     ensure_allowed("unit_return", locked.status)
     locked.status = SlotStatus.RETURNED
     locked.return_reason = reason
-    locked.returned_by_office = False
     locked.updated_by = actor
-    locked.save(
-        update_fields=["status", "return_reason", "returned_by_office", "updated_by", "updated_at"]
-    )
+    locked.save(update_fields=["status", "return_reason", "updated_by", "updated_at"])
     event_record(
         slot=locked,
         action=EventAction.UNIT_RETURNED,

@@ -21,7 +21,7 @@ from units.permissions import (
 from .. import selectors
 from ..errors import DomainError
 from ..forms import EvidenceUploadForm, ReasonForm, SubmissionForm
-from ..models import FigureField, SlotStatus
+from ..models import EventAction, FigureField, SlotStatus
 from ..services.evidence import evidence_add, evidence_remove, max_submission_size
 from ..services.submissions import (
     submission_forward,
@@ -122,11 +122,19 @@ def slot_detail(request, pk: int):
                     messages.success(request, "草稿已保存。")
                 return redirect("scoring:slot_detail", pk=slot.pk)
             except DomainError as exc:
+                slot.refresh_from_db(fields=["status"])
+                if not slot.is_editable:
+                    # No form is shown for a slot that is no longer a draft: say it above.
+                    messages.error(request, exc.message)
+                    return redirect("scoring:slot_detail", pk=slot.pk)
                 form.add_error(None, exc.message)
         else:
             form.add_error(None, "填写内容有误，请按提示修改后再保存。")
     figures = selectors.figure_rows(slot=slot)
+    timeline = selectors.slot_timeline(slot)
+    returns = [e for e in timeline if e.action in (EventAction.RETURNED, EventAction.UNIT_RETURNED)]
     context = {
+        "returned_by_office_last": bool(returns) and returns[-1].action == EventAction.RETURNED,
         "slot": slot,
         "form": form,
         "figure_inputs": [
@@ -140,7 +148,7 @@ def slot_detail(request, pk: int):
         "figures": figures,
         "draft_files": selectors.slot_draft_files(slot),
         "versions": selectors.slot_versions(slot),
-        "timeline": selectors.slot_timeline(slot),
+        "timeline": timeline,
         "max_submission_mb": max_submission_size() // (1024 * 1024),
         "days_left": selectors.days_left(slot.effective_deadline),
     }

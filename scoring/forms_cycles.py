@@ -1,0 +1,225 @@
+"""Forms of the office's cycle pages. They check input types; the services enforce the rules."""
+
+from decimal import Decimal
+
+from django import forms
+
+from units.models import Unit
+
+from .models import AdjustmentKind, Cycle, CycleIndicator, GradeLevel, ScoringMethod
+from .services.cycles import CYCLE_TRANSITIONS
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+MAX_POINTS = Decimal("9999.99")
+
+
+def _datetime_field(label: str) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+
+
+def _points_field(label: str, *, required: bool = True, **kwargs) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal(0),
+        max_digits=6,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "points"}),
+        **kwargs,
+    )
+
+
+class CycleCreateForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=50, help_text="如 2027年度")
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    opens_at = _datetime_field("填报开始时间")
+    deadline = _datetime_field("填报截止时间")
+    previous = forms.ModelChoiceField(
+        label="复制自",
+        queryset=Cycle.objects.all(),
+        required=False,
+        empty_label="不复制（分值为 0，使用默认档次与数据指标）",
+        help_text="复制上一周期的分值、评分方法、评分档次、数据指标和相关成员单位指定；"
+        "指标文字取自当前指标目录。",
+    )
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(choices=[(key, t[3]) for key, t in CYCLE_TRANSITIONS.items()])
+    reason = forms.CharField(label="说明", max_length=1000, required=False)
+
+
+class ExtendForm(forms.Form):
+    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), empty_label=None)
+    until = _datetime_field("延期至")
+    reason = forms.CharField(
+        label="延期原因",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写延期原因。"},
+    )
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(slots__cycle=cycle).distinct()
+
+
+class SchemeForm(forms.Form):
+    """分值 and 评分方法 of every indicator: p_<id> and m_<id>."""
+
+    def __init__(self, *args, items: list[CycleIndicator], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"p_{item.pk}"] = _points_field(
+                f"{item.number} 分值",
+                max_value=MAX_POINTS,
+                initial=item.points,
+                error_messages={"min_value": "分值不能为负数。"},
+            )
+            self.fields[f"m_{item.pk}"] = forms.ChoiceField(
+                label=f"{item.number} 评分方法",
+                choices=ScoringMethod.choices,
+                initial=item.method,
+            )
+
+    def rows(self):
+        """(item, points field, method field) for the template."""
+        return [(i, self[f"p_{i.pk}"], self[f"m_{i.pk}"]) for i in self.items]
+
+    def changes(self) -> list[tuple[CycleIndicator, Decimal, str]]:
+        data = self.cleaned_data
+        return [(i, data[f"p_{i.pk}"], data[f"m_{i.pk}"]) for i in self.items]
+
+
+class CycleSettingsForm(forms.Form):
+    total_points = _points_field("总分")
+    bonus_cap = _points_field("加分上限")
+    lead_weight = forms.DecimalField(
+        label="牵头单位权重",
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        max_digits=3,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "points"}),
+        help_text="留空：指标得分取各责任单位得分的平均值；填 0.6：牵头单位占 60%。",
+    )
+
+
+GRADE_ROWS_EXTRA = 2
+
+
+class GradeLevelsForm(forms.Form):
+    """Rows name_<i> / share_<i> (share in percent); empty rows are ignored."""
+
+    def __init__(self, *args, levels: list[GradeLevel], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count = max(len(levels) + GRADE_ROWS_EXTRA, 4)
+        for i in range(self.count):
+            level = levels[i] if i < len(levels) else None
+            self.fields[f"name_{i}"] = forms.CharField(
+                label="档次",
+                max_length=20,
+                required=False,
+                initial=level.name if level else "",
+            )
+            self.fields[f"share_{i}"] = forms.DecimalField(
+                label="得分比例（%）",
+                required=False,
+                min_value=Decimal(0),
+                max_value=Decimal(100),
+                max_digits=4,
+                decimal_places=1,
+                initial=_percent(level.share) if level else None,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "points"}),
+            )
+
+    def rows(self):
+        return [(self[f"name_{i}"], self[f"share_{i}"]) for i in range(self.count)]
+
+    def clean(self):
+        data = super().clean()
+        for i in range(self.count):
+            name, share = data.get(f"name_{i}"), data.get(f"share_{i}")
+            if name and share is None and f"share_{i}" not in self.errors:
+                self.add_error(f"share_{i}", f"请填写“{name}”的得分比例。")
+            if share is not None and not name:
+                self.add_error(f"name_{i}", "请填写档次名称。")
+        return data
+
+    def levels(self) -> list[tuple[str, Decimal]]:
+        data = self.cleaned_data
+        return [
+            (data[f"name_{i}"], (data[f"share_{i}"] / 100).quantize(Decimal("0.001")))
+            for i in range(self.count)
+            if data.get(f"name_{i}")
+        ]
+
+
+def _percent(share: Decimal) -> Decimal:
+    return Decimal(format((share * 100).normalize(), "f"))
+
+
+class SchemeUploadForm(forms.Form):
+    file = forms.FileField(
+        label="考核方案文件（.xlsx）",
+        error_messages={"required": "请选择要上传的文件。", "empty": "上传的文件是空的。"},
+    )
+
+
+class OverrideForm(forms.Form):
+    item = forms.ModelChoiceField(
+        label="三级指标", queryset=CycleIndicator.objects.none(), empty_label=None
+    )
+    score = _points_field(
+        "调整后得分",
+        required=False,
+        help_text="留空则取消调整，恢复按各单位得分计算。",
+        error_messages={"min_value": "得分不能为负数。"},
+    )
+    reason = forms.CharField(
+        label="调整理由",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写调整理由。"},
+    )
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["item"]
+        field.queryset = CycleIndicator.objects.filter(cycle=cycle).order_by("number")
+        field.label_from_instance = lambda item: f"{item.number}. {item.name}"
+
+
+class AdjustmentForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=AdjustmentKind.choices)
+    points = _points_field(
+        "加分",
+        required=False,
+        help_text="仅加分项填写；一票否决不填。",
+        error_messages={"min_value": "加分不能为负数。"},
+    )
+    unit = forms.ModelChoiceField(
+        label="单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="全区（不针对某一单位）",
+    )
+    reason = forms.CharField(
+        label="事由",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写事由。"},
+    )
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(slots__cycle=cycle).distinct()
+
+    def clean_points(self):
+        return self.cleaned_data["points"] or Decimal(0)
