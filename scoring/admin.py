@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -27,7 +28,6 @@ from .models import (
     Adjustment,
     AdjustmentKind,
     Cycle,
-    CycleAction,
     CycleDesignation,
     CycleEvent,
     CycleIndicator,
@@ -45,7 +45,7 @@ from .models import (
 )
 from .services.cycles import (
     cycle_create,
-    cycle_event,
+    cycle_dates_update,
     cycle_open,
     designation_add,
     slots_extend_deadline,
@@ -118,8 +118,19 @@ def _slot_label(slot: Slot) -> str:
 # --- cycles ------------------------------------------------------------------------------------
 
 
+class CycleForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        # Said here in Chinese, before the model's CheckConstraint would name itself instead.
+        opens_at, deadline = data.get("opens_at"), data.get("deadline")
+        if opens_at and deadline and deadline <= opens_at:
+            self.add_error("deadline", "截止时间必须晚于开始时间。")
+        return data
+
+
 @admin.register(Cycle)
 class CycleAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
+    form = CycleForm
     list_display = ["name", "year", "status", "opens_at", "deadline", "previous"]
     list_filter = ["status"]
     actions = ["open_cycles"]
@@ -149,21 +160,14 @@ class CycleAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
         obj.status = created.status
 
     def _save_dates(self, request, obj, form) -> None:
-        # TODO(services): move into a cycle_dates_update service in scoring/services/cycles.py.
-        # Until then the admin records the change itself, so no date edit goes unaudited.
-        changed = [f for f in ("opens_at", "deadline") if f in form.changed_data]
-        if not changed:
-            return
-        obj.save(update_fields=changed)
-        cycle_event(
+        if not {"opens_at", "deadline"} & set(form.changed_data):
+            return  # the form's inputs drop microseconds; unchanged fields are not a change
+        cycle_dates_update(
             cycle=obj,
-            action=CycleAction.DEADLINE_CHANGED,
+            opens_at=obj.opens_at,
+            deadline=obj.deadline,
             actor=request.user,
             ip=client_ip(request),
-            data={
-                f: {"old": form.initial[f].isoformat(), "new": getattr(obj, f).isoformat()}
-                for f in changed
-            },
         )
 
     @admin.action(description="开启填报（生成各单位填报任务）", permissions=["change"])
@@ -196,7 +200,11 @@ class CycleDesignationAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = designation_add(
-            cycle=obj.cycle, indicator=obj.indicator, unit=obj.unit, actor=request.user
+            cycle=obj.cycle,
+            indicator=obj.indicator,
+            unit=obj.unit,
+            actor=request.user,
+            ip=client_ip(request),
         )
         obj.pk = saved.pk
 
@@ -225,7 +233,7 @@ class CycleIndicatorAdmin(ReadOnlyAdmin):
     ]
     list_display_links = ["number", "name"]
     list_filter = ["cycle", "method", "level1_label"]
-    search_fields = ["name", "=number", "responsibility"]
+    search_fields = ["name", "number__exact", "responsibility"]
     list_select_related = ["cycle"]
     list_per_page = 100
 
@@ -487,7 +495,7 @@ class EvidenceInline(ReadOnlyInline):
     fields = [
         "title",
         "original_name",
-        "size",
+        "size_display",
         "content_type",
         "in_draft",
         "in_versions",
@@ -501,6 +509,10 @@ class EvidenceInline(ReadOnlyInline):
         return (
             super().get_queryset(request).select_related("uploaded_by").prefetch_related("versions")
         )
+
+    @admin.display(description="大小")
+    def size_display(self, evidence):
+        return filesizeformat(evidence.size)
 
     @admin.display(description="所在版本")
     def in_versions(self, evidence):

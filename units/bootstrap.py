@@ -33,9 +33,16 @@ ROLE_MODEL_PERMISSIONS: dict[Role, list[str]] = {
         "scoring.add_figurefield",
         "scoring.change_figurefield",
         "scoring.delete_figurefield",
-        # Reading slots in the admin; object access for units stays with guardian.
+        # Reviewing in the admin. Object access to unit drafts stays with guardian, which
+        # ignores these global permissions (accept_global_perms=False in units.permissions).
         "scoring.view_slot",
+        "scoring.change_slot",
         "scoring.view_submissionevent",
+        "scoring.view_cycleevent",
+        "scoring.view_adjustment",
+        "scoring.add_adjustment",
+        "scoring.view_cycleindicator",
+        "scoring.view_gradelevel",
     ],
     Role.LEADER: [],
     Role.APPROVER: [],

@@ -63,6 +63,7 @@ class Cycle(models.Model):
             models.CheckConstraint(
                 condition=models.Q(deadline__gt=models.F("opens_at")),
                 name="cycle_deadline_after_opening",
+                violation_error_message="截止时间必须晚于开始时间。",
             ),
             models.CheckConstraint(
                 condition=models.Q(lead_weight__isnull=True)

@@ -140,6 +140,7 @@ class CycleAction(models.TextChoices):
     SCHEME_CHANGED = "scheme_changed", "修改考核方案"
     INDICATOR_OVERRIDDEN = "indicator_overridden", "调整指标得分"
     ADJUSTMENT_ADDED = "adjustment_added", "录入加分/否决"
+    DESIGNATION_ADDED = "designation_added", "指定相关成员单位"
     DEADLINE_CHANGED = "deadline_changed", "修改截止时间"
 
 

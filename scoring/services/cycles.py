@@ -322,17 +322,54 @@ def slots_sync_open_cycles(*, actor=None) -> None:
 
 
 @transaction.atomic
-def designation_add(*, cycle: Cycle, indicator, unit: Unit, actor=None) -> CycleDesignation:
-    """Designate a member unit for a 相关成员单位 indicator; an open cycle gains its slot."""
+def designation_add(
+    *, cycle: Cycle, indicator, unit: Unit, actor=None, ip: str | None = None
+) -> CycleDesignation:
+    """Designate a member unit for a 相关成员单位 indicator; an open cycle gains its slot.
+
+    Audit: 指定相关成员单位 (once; designating the same unit again changes nothing).
+    """
     if not indicator.member_scope == "designated":
         raise DomainError(f"指标 {indicator.number} 的责任单位中没有“相关成员单位”。")
     if not (unit.is_member and unit.is_active):
         raise DomainError(f"{unit.name}不是启用的成员单位，不能指定为相关成员单位。")
-    designation, _ = CycleDesignation.objects.get_or_create(
+    designation, created = CycleDesignation.objects.get_or_create(
         cycle=cycle, indicator=indicator, unit=unit
     )
+    if created:
+        cycle_event(
+            cycle=cycle,
+            action=CycleAction.DESIGNATION_ADDED,
+            actor=actor,
+            ip=ip,
+            data={"indicator": indicator.number, "unit": unit.code},
+        )
     slots_sync(cycle=cycle, actor=actor)
     return designation
+
+
+@transaction.atomic
+def cycle_dates_update(*, cycle: Cycle, opens_at, deadline, actor, ip: str | None = None) -> Cycle:
+    """Change a cycle's window (any state before 已发布). Audit: 修改截止时间 with old → new."""
+    locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if locked.results_are_published:
+        raise DomainError(f"考核周期已{locked.get_status_display()}，不能再修改填报时间。")
+    if deadline <= opens_at:
+        raise DomainError("截止时间必须晚于开始时间。")
+    changes = {
+        name: {"old": old.isoformat(), "new": new.isoformat()}
+        for name, old, new in (
+            ("opens_at", locked.opens_at, opens_at),
+            ("deadline", locked.deadline, deadline),
+        )
+        if old != new
+    }
+    if not changes:
+        return locked
+    locked.opens_at, locked.deadline = opens_at, deadline
+    locked.save(update_fields=["opens_at", "deadline"])
+    cycle_event(cycle=locked, action=CycleAction.DEADLINE_CHANGED, actor=actor, ip=ip, data=changes)
+    return locked
 
 
 @transaction.atomic
