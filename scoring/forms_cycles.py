@@ -21,7 +21,20 @@ def _datetime_field(label: str) -> forms.DateTimeField:
     )
 
 
-def _points_field(label: str, *, required: bool = True, **kwargs) -> forms.DecimalField:
+NUMBER_ERRORS = {
+    "required": "请填写。",
+    "invalid": "请填写数字。",
+    "min_value": "不能为负数。",
+    "max_value": "不能超过 %(limit_value)s。",
+    "max_decimal_places": "最多保留两位小数。",
+    "max_digits": "数值过大。",
+    "max_whole_digits": "数值过大。",
+}
+
+
+def _points_field(
+    label: str, *, required: bool = True, error_messages: dict | None = None, **kwargs
+) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         required=required,
@@ -29,6 +42,7 @@ def _points_field(label: str, *, required: bool = True, **kwargs) -> forms.Decim
         max_digits=6,
         decimal_places=2,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "points"}),
+        error_messages={**NUMBER_ERRORS, **(error_messages or {})},
         **kwargs,
     )
 
@@ -48,13 +62,27 @@ class CycleCreateForm(forms.Form):
     )
 
 
+class CycleDatesForm(forms.Form):
+    opens_at = _datetime_field("填报开始时间")
+    deadline = _datetime_field("填报截止时间")
+
+
 class TransitionForm(forms.Form):
     action = forms.ChoiceField(choices=[(key, t[3]) for key, t in CYCLE_TRANSITIONS.items()])
+
     reason = forms.CharField(label="说明", max_length=1000, required=False)
 
 
 class ExtendForm(forms.Form):
-    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), empty_label=None)
+    unit = forms.ModelChoiceField(
+        label="单位",
+        queryset=Unit.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": "请选择单位。",
+            "invalid_choice": "请选择本周期有填报任务的单位。",
+        },
+    )
     until = _datetime_field("延期至")
     reason = forms.CharField(
         label="延期原因",
@@ -85,6 +113,7 @@ class SchemeForm(forms.Form):
                 label=f"{item.number} 评分方法",
                 choices=ScoringMethod.choices,
                 initial=item.method,
+                error_messages={"invalid_choice": "评分方法无效。", "required": "请选择。"},
             )
 
     def rows(self):
@@ -107,6 +136,12 @@ class CycleSettingsForm(forms.Form):
         max_digits=3,
         decimal_places=2,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "points"}),
+        error_messages={
+            **NUMBER_ERRORS,
+            "min_value": "牵头单位权重应在 0 至 1 之间，或留空。",
+            "max_value": "牵头单位权重应在 0 至 1 之间，或留空。",
+            "max_whole_digits": "牵头单位权重应在 0 至 1 之间，或留空。",
+        },
         help_text="留空：指标得分取各责任单位得分的平均值；填 0.6：牵头单位占 60%。",
     )
 
@@ -135,6 +170,14 @@ class GradeLevelsForm(forms.Form):
                 max_value=Decimal(100),
                 max_digits=4,
                 decimal_places=1,
+                error_messages={
+                    **NUMBER_ERRORS,
+                    "max_value": "得分比例应在 0 至 100 之间。",
+                    "min_value": "得分比例应在 0 至 100 之间。",
+                    "max_decimal_places": "得分比例最多保留一位小数。",
+                    "max_whole_digits": "得分比例应在 0 至 100 之间。",
+                    "max_digits": "得分比例应在 0 至 100 之间。",
+                },
                 initial=_percent(level.share) if level else None,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "points"}),
             )
@@ -174,7 +217,13 @@ class SchemeUploadForm(forms.Form):
 
 class OverrideForm(forms.Form):
     item = forms.ModelChoiceField(
-        label="三级指标", queryset=CycleIndicator.objects.none(), empty_label=None
+        label="三级指标",
+        queryset=CycleIndicator.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": "请选择三级指标。",
+            "invalid_choice": "请选择本周期的三级指标。",
+        },
     )
     score = _points_field(
         "调整后得分",
@@ -197,7 +246,11 @@ class OverrideForm(forms.Form):
 
 
 class AdjustmentForm(forms.Form):
-    kind = forms.ChoiceField(label="类型", choices=AdjustmentKind.choices)
+    kind = forms.ChoiceField(
+        label="类型",
+        choices=AdjustmentKind.choices,
+        error_messages={"required": "请选择类型。", "invalid_choice": "类型无效。"},
+    )
     points = _points_field(
         "加分",
         required=False,
@@ -209,6 +262,7 @@ class AdjustmentForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         empty_label="全区（不针对某一单位）",
+        error_messages={"invalid_choice": "请选择本周期的责任单位。"},
     )
     reason = forms.CharField(
         label="事由",

@@ -98,11 +98,18 @@ class MethodWidget(widgets.Widget):
         return ScoringMethod(value).label if value else ""
 
 
+class NumberCellWidget(IntegerCellWidget):
+    """序号 written to the sheet as a number, as Excel users sort and type it."""
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
 class CycleSchemeResource(SheetResource):
     """The scheme of one cycle (pass cycle=...). Import only updates existing indicators."""
 
     number = fields.Field(
-        attribute="number", column_name="序号", widget=IntegerCellWidget("序号", min_value=1)
+        attribute="number", column_name="序号", widget=NumberCellWidget("序号", min_value=1)
     )
     name = fields.Field(
         attribute="name",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cycles/new/", cycles.cycle_create, name="cycle_create"),
     path("cycles/<int:pk>/", cycles.cycle_detail, name="cycle_detail"),
     path("cycles/<int:pk>/transition/", cycles.cycle_transition, name="cycle_transition"),
+    path("cycles/<int:pk>/dates/", cycles.cycle_dates, name="cycle_dates"),
     path("cycles/<int:pk>/extend/", cycles.cycle_extend, name="cycle_extend"),
     path("cycles/<int:pk>/scheme/", cycles.cycle_scheme, name="cycle_scheme"),
     path("cycles/<int:pk>/scheme/settings/", cycles.cycle_settings, name="cycle_settings"),

@@ -1,0 +1,130 @@
+"""What every sheet of the summary workbook shares: the cycle, its results, who and when."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from scoring import calculations as calc
+from scoring.models import Cycle, CycleIndicator, Slot, SlotStatus
+from scoring.models.slot import EDITABLE_STATUSES
+from scoring.results import CycleResults, cycle_results, slot_item_status
+from units.permissions import user_reads_everything
+
+from .base import SHANGHAI, Exporter, Formula
+
+SUMMARY_TITLE = "丰台区产改落实情况评价考核汇总表"
+COMMAND_LINE = "命令行"
+UNSCORED = "未评分"
+NOT_APPLICABLE = "不适用"
+
+
+@dataclass
+class SummaryContext:
+    cycle: Cycle
+    results: CycleResults
+    generated_at: datetime
+    generated_by: str
+    items: dict[int, CycleIndicator] = field(default_factory=dict)  # by indicator id
+
+    @property
+    def published(self) -> bool:
+        return self.cycle.results_are_published
+
+
+def summary_context(*, cycle: Cycle, user=None, now: datetime | None = None) -> SummaryContext:
+    """Read the cycle's results once; every sheet works from them."""
+    results = cycle_results(cycle)
+    for row in results.rows:
+        for slot in row.slots:
+            slot.cycle = cycle  # effective_deadline reads it; no query per slot
+    return SummaryContext(
+        cycle=cycle,
+        results=results,
+        generated_at=now or timezone.now(),
+        generated_by=user_display(user) if user is not None else COMMAND_LINE,
+        items={row.item.indicator_id: row.item for row in results.rows},
+    )
+
+
+def user_display(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def local_time(value: datetime) -> str:
+    return timezone.localtime(value, SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def points_text(value: Decimal) -> str:
+    """5.00 -> "5", 7.50 -> "7.5", as a number reads in a sentence."""
+    return format(value.normalize(), "f")
+
+
+class SummarySheet(Exporter):
+    """A sheet of the summary: leadership and the office read every unit's data."""
+
+    required_permission = staticmethod(user_reads_everything)
+
+    def __init__(self, context: SummaryContext):
+        self.context = context
+
+    @property
+    def heading(self) -> str:
+        return f"{SUMMARY_TITLE}（{self.context.cycle.name}）· {self.sheet_title}"
+
+    @property
+    def draft(self) -> bool:
+        return not self.context.published
+
+    @property
+    def banner(self) -> str:
+        cycle = self.context.cycle
+        when = f"考核周期 {cycle.name}（{cycle.get_status_display()}），导出于 {local_time(self.context.generated_at)}。"
+        if self.draft:
+            return f"{self.draft_mark}：考核结果尚未发布，数据仍会变化，仅供内部核对。{when}"
+        return f"已发布：{when}"
+
+
+# --- facts about one slot, shared by the sheets ------------------------------------------------
+
+
+def slot_score(slot: Slot) -> Decimal | str:
+    """The office's score as the results count it: a number, 未评分 or 不适用."""
+    status = slot_item_status(slot)
+    if status is calc.ItemStatus.NA:
+        return NOT_APPLICABLE
+    if status is calc.ItemStatus.UNSCORED:
+        return UNSCORED
+    return slot.score
+
+
+def slot_is_done(slot: Slot) -> bool:
+    return slot_item_status(slot) is not calc.ItemStatus.UNSCORED
+
+
+def slot_is_overdue(slot: Slot, now: datetime) -> bool:
+    """Not submitted and past its deadline; a submission the office returned has no deadline."""
+    if slot.status not in EDITABLE_STATUSES:
+        return False
+    if slot.status == SlotStatus.RETURNED and slot.returned_by_office:
+        return False
+    return now > slot.effective_deadline
+
+
+def days_overdue(slot: Slot, now: datetime) -> int:
+    """Whole days started since the deadline: two hours late is one day."""
+    return math.ceil((now - slot.effective_deadline) / timedelta(days=1))
+
+
+def rate_formula(earned_ref: str, possible_ref: str, earned, possible) -> Formula | None:
+    """得分率 as a formula, empty when nothing counts; cached at full precision like Excel."""
+    if possible is None:
+        return None
+    cached = "" if not possible else Decimal(earned) / Decimal(possible)
+    return Formula(f'=IF({possible_ref}=0,"",{earned_ref}/{possible_ref})', cached)

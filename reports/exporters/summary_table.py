@@ -1,0 +1,241 @@
+"""总表: the cycle's frozen table laid out like the district's 附件1, with points and scores.
+
+Columns A–F are the catalogue export's (indicators.exports), 一级 and 二级 merged down their
+blocks the same way. Each 二级 ends with a 小计 row, each 一级 with a 合计 row, and the table
+with 总计, 加分 and 最终得分. Subtotals are formulas over the cells above, so a reader can check
+them, with the numbers of scoring.results stored as their results.
+
+得分 holds a number, or the text 未评分 / 不适用; SUM skips text, so an unscored indicator is not
+a zero. 得分率 divides by the points of scored indicators only: SUMIF(得分, ">=0", 分值) counts
+the rows whose 得分 is a number, and SUMIFS(…, 序号, ">0") keeps subtotal rows out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from itertools import groupby
+
+from indicators.exports import COLUMN_WIDTHS as CATALOGUE_WIDTHS
+from indicators.exports import HEADERS as CATALOGUE_HEADERS
+from scoring import calculations as calc
+from scoring.models import AdjustmentKind
+from scoring.results import IndicatorRow
+
+from .base import Column, Formula, Row
+from .context import NOT_APPLICABLE, UNSCORED, SummarySheet, points_text, rate_formula
+from .styles import CENTER, PERCENT, POINTS, TEXT
+
+# As in the catalogue export: 一级, 二级 and 序号 are short labels, centred.
+_CATALOGUE_COLUMNS = tuple(
+    Column(header, CATALOGUE_WIDTHS[letter], CENTER if letter in "ABC" else TEXT)
+    for header, letter in zip(CATALOGUE_HEADERS, "ABCDEF", strict=True)
+)
+
+INDICATOR_STATUS = {
+    calc.IndicatorStatus.SCORED: "已评分",
+    calc.IndicatorStatus.PARTIAL: "部分评分",
+    calc.IndicatorStatus.UNSCORED: UNSCORED,
+    calc.IndicatorStatus.NA: NOT_APPLICABLE,
+    calc.IndicatorStatus.OVERRIDDEN: "已调整",
+}
+
+
+def _scored_points(subtotal: calc.Subtotal):
+    """The denominator of Subtotal.rate: points of what is scored (NA already left out)."""
+    return subtotal.points - subtotal.unscored_points
+
+
+class TableSheet(SummarySheet):
+    name = "summary_table"
+    sheet_title = "总表"
+    columns = (
+        *_CATALOGUE_COLUMNS,
+        Column("分值", 9, POINTS),
+        Column("得分", 9, POINTS),
+        Column("得分率", 10, PERCENT),
+        Column("状态", 10, CENTER),
+        Column("评语", 40),
+    )
+    merge_columns = (1, 2)
+
+    def rows(self) -> Iterator[Row]:
+        results = self.context.results
+        r = self.first_row
+        level1_totals: list[int] = []
+        for level1, level1_rows in groupby(results.rows, key=lambda x: x.item.level1_number):
+            block_first = r
+            level2_totals: list[int] = []
+            level1_label = ""
+            for level2, level2_rows in groupby(level1_rows, key=lambda x: x.item.level2_number):
+                first = r
+                for row in level2_rows:
+                    level1_label, level2_label = row.item.level1_label, row.item.level2_label
+                    yield self._indicator(row, r)
+                    r += 1
+                yield self._level2_total(level1, level1_label, level2, level2_label, first, r)
+                level2_totals.append(r)
+                r += 1
+            yield self._level1_total(level1, level1_label, block_first, level2_totals, r)
+            level1_totals.append(r)
+            r += 1
+        yield self._total(level1_totals, r)
+        yield self._bonus()
+        yield self._final(total_row=r, bonus_row=r + 1)
+
+    def _indicator(self, row: IndicatorRow, r: int) -> Row:
+        item, result = row.item, row.result
+        if result.status is calc.IndicatorStatus.NA:
+            score = NOT_APPLICABLE
+        else:
+            score = UNSCORED if result.score is None else result.score
+        rate = None
+        if result.score is not None:
+            rate = rate_formula(f"H{r}", f"G{r}", result.score, item.points)
+        return Row(
+            [
+                item.level1_label,
+                item.level2_label,
+                item.number,
+                item.name,
+                item.content,
+                item.responsibility,
+                item.points,
+                score,
+                rate,
+                INDICATOR_STATUS[result.status],
+                self._comment(row),
+            ],
+            merge_keys=(("level1", item.level1_number), ("level2", item.level2_number)),
+        )
+
+    @staticmethod
+    def _comment(row: IndicatorRow) -> str:
+        if row.result.status is calc.IndicatorStatus.OVERRIDDEN:
+            return f"调整理由：{row.item.override_reason}"
+        said = [
+            (s.unit.name, s.score_comment.strip()) for s in row.slots if s.score_comment.strip()
+        ]
+        if len(row.slots) == 1:
+            return said[0][1] if said else ""
+        return "\n".join(f"{unit}：{comment}" for unit, comment in said)
+
+    def _level2_total(self, level1, level1_label, level2, level2_label, first, r) -> Row:
+        results = self.context.results
+        subtotal = results.rollup.level2[level2]
+        last = r - 1
+        return Row(
+            [
+                level1_label,
+                level2_label,
+                None,
+                "小计",
+                None,
+                None,
+                Formula(f"=SUM(G{first}:G{last})", results.scheme.level2[level2]),
+                Formula(f"=SUM(H{first}:H{last})", subtotal.earned),
+                rate_formula(
+                    f"H{r}",
+                    f'SUMIF(H{first}:H{last},">=0",G{first}:G{last})',
+                    subtotal.earned,
+                    _scored_points(subtotal),
+                ),
+                None,
+                None,
+            ],
+            emphasis=True,
+            merge_keys=(("level1", level1), ("level2", level2)),
+        )
+
+    @staticmethod
+    def _scored_in(first: int, last: int) -> str:
+        return f'SUMIFS(G{first}:G{last},H{first}:H{last},">=0",C{first}:C{last},">0")'
+
+    def _level1_total(self, level1, level1_label, first, level2_totals, r) -> Row:
+        results = self.context.results
+        subtotal = results.rollup.level1[level1]
+        return Row(
+            [
+                level1_label,
+                "合计",
+                None,
+                None,
+                None,
+                None,
+                Formula(_sum("G", level2_totals), results.scheme.level1[level1]),
+                Formula(_sum("H", level2_totals), subtotal.earned),
+                rate_formula(
+                    f"H{r}",
+                    self._scored_in(first, r - 1),
+                    subtotal.earned,
+                    _scored_points(subtotal),
+                ),
+                None,
+                None,
+            ],
+            emphasis=True,
+            merge_keys=(("level1", level1), ("level1-total", level1)),
+        )
+
+    def _total(self, level1_totals, r) -> Row:
+        results = self.context.results
+        total = results.rollup.total
+        return Row(
+            [
+                "总计",
+                None,
+                None,
+                None,
+                None,
+                None,
+                Formula(_sum("G", level1_totals), results.scheme.total),
+                Formula(_sum("H", level1_totals), total.earned),
+                rate_formula(
+                    f"H{r}",
+                    self._scored_in(self.first_row, r - 1),
+                    total.earned,
+                    _scored_points(total),
+                ),
+                None,
+                None,
+            ],
+            emphasis=True,
+            merge_keys=(("total",), ("total",)),
+        )
+
+    def _bonus(self) -> Row:
+        results = self.context.results
+        cap = results.cycle.bonus_cap
+        bonuses = [
+            a for a in results.adjustments if a.unit_id is None and a.kind == AdjustmentKind.BONUS
+        ]
+        reasons = "\n".join(f"{a.reason}（{points_text(a.points)} 分）" for a in bonuses)
+        claimed = sum((a.points for a in bonuses), Decimal(0))
+        if claimed > cap:
+            reasons += f"\n合计 {points_text(claimed)} 分，按上限 {points_text(cap)} 分计。"
+        return Row(
+            [f"加分（上限 {points_text(cap)} 分）", *[None] * 6, results.final.bonus]
+            + [None, None, reasons],
+            emphasis=True,
+            merge_keys=(("bonus",), ("bonus",)),
+        )
+
+    def _final(self, *, total_row: int, bonus_row: int) -> Row:
+        final = self.context.results.final
+        veto = "\n".join(f"一票否决：{reason}" for reason in final.veto_reasons)
+        return Row(
+            [
+                "最终得分",
+                *[None] * 6,
+                Formula(f"=H{total_row}+H{bonus_row}", final.total),
+                None,
+                final.verdict or None,
+                veto,
+            ],
+            emphasis=True,
+            merge_keys=(("final",), ("final",)),
+        )
+
+
+def _sum(column: str, rows: list[int]) -> str:
+    return "=SUM(" + ",".join(f"{column}{r}" for r in rows) + ")"

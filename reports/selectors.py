@@ -1,0 +1,449 @@
+"""Reads for 领导看板 (the year-over-year comparison is in reports.comparison).
+
+Every score and 得分率 here comes from scoring.results.cycle_results (the same numbers the
+Excel report prints) or from scoring.calculations applied to the same inputs; this module only
+counts slots and regroups. Each public function runs a fixed number of queries, whatever the
+number of units, indicators or submissions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+
+from scoring import calculations as calc
+from scoring.models import (
+    Cycle,
+    CycleStatus,
+    FigureField,
+    FigureKind,
+    Slot,
+    SlotStatus,
+    SubmissionVersion,
+)
+from scoring.results import CycleResults, IndicatorRow, cycle_results, slot_item_status
+
+# figure_rows' own arithmetic (ratio, trailing zeros), reused so the numbers cannot drift.
+from scoring.selectors import FigureRow, _plain, _ratio, days_left
+
+# The summary workbook's definitions of 逾期 and of a first submission, so the page and the
+# Excel count the same slots.
+from .exporters.context import days_overdue, slot_is_overdue
+from .exporters.reads import first_submissions
+
+# A unit's part counts as handed in once it has left the unit's hands and not come back:
+# waiting for the unit approver, waiting for the office, or approved. 已退回 is back with the
+# unit and is not complete.
+COMPLETED_STATUSES = frozenset(
+    {SlotStatus.PENDING_APPROVAL, SlotStatus.SUBMITTED, SlotStatus.APPROVED}
+)
+OVERDUE_LIST_LIMIT = 100
+
+
+def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """part ÷ whole rounded as 得分率 is (0.0001, half up); None when there is no whole."""
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(calc.RATE_STEP, rounding=ROUND_HALF_UP)
+
+
+def percent(rate: Decimal | None) -> Decimal | None:
+    """0.8037 → 80.37 (exact: rates carry four decimals)."""
+    return None if rate is None else (rate * 100).quantize(calc.CENT)
+
+
+def heat(rate: Decimal | None) -> str:
+    """The CSS class that colours a grid cell by value (no value → grey)."""
+    if rate is None:
+        return "heat-none"
+    if rate >= Decimal("0.9"):
+        return "heat-4"
+    if rate >= Decimal("0.75"):
+        return "heat-3"
+    if rate >= Decimal("0.5"):
+        return "heat-2"
+    if rate >= Decimal("0.25"):
+        return "heat-1"
+    return "heat-0"
+
+
+# --- cycles ------------------------------------------------------------------------------------
+
+
+def cycles_for_reports() -> list[Cycle]:
+    """Cycles leadership can look at: every cycle that has opened, newest first."""
+    return list(
+        Cycle.objects.exclude(status=CycleStatus.PREPARING)
+        .select_related("previous")
+        .order_by("-year", "-id")
+    )
+
+
+def cycle_for_reports(cycles: list[Cycle], pk: object) -> Cycle | None:
+    """The cycle `pk` (a query-string value) among `cycles`, or None."""
+    try:
+        wanted = int(str(pk))
+    except ValueError:
+        return None
+    return next((c for c in cycles if c.pk == wanted), None)
+
+
+# --- dashboard ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int  # slots
+    statuses: list[StatusCount]
+    completed: int  # slots in COMPLETED_STATUSES
+    submitted: int  # slots with at least one submitted version
+    on_time: int  # of those, first submitted on or before the slot's effective deadline
+    deadline: datetime
+    days_left: int
+
+    @property
+    def completion(self) -> Decimal | None:
+        return share(self.completed, self.total)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return share(self.on_time, self.submitted)
+
+    @property
+    def completion_pct(self) -> Decimal | None:
+        return percent(self.completion)
+
+    @property
+    def on_time_pct(self) -> Decimal | None:
+        return percent(self.on_time_rate)
+
+
+@dataclass(frozen=True)
+class GridCell:
+    slots: int
+    completed: int
+    rate: Decimal | None  # 得分率 over this group's scored slots (calc.unit_rates)
+
+    @property
+    def completion(self) -> Decimal | None:
+        return share(self.completed, self.slots)
+
+    @property
+    def completion_pct(self) -> Decimal | None:
+        return percent(self.completion)
+
+    @property
+    def rate_pct(self) -> Decimal | None:
+        return percent(self.rate)
+
+    @property
+    def completion_heat(self) -> str:
+        return heat(self.completion) if self.slots else "heat-empty"
+
+    @property
+    def rate_heat(self) -> str:
+        return heat(self.rate) if self.slots else "heat-empty"
+
+
+@dataclass(frozen=True)
+class GridRow:
+    unit: str
+    cells: list[GridCell]  # one per 一级指标, in order
+    total: GridCell
+
+
+@dataclass(frozen=True)
+class LevelScore:
+    """A 一级 or 二级 indicator's subtotal (calc.rollup) with its label."""
+
+    number: int
+    label: str
+    subtotal: calc.Subtotal
+
+    @property
+    def scheme_points(self) -> Decimal:
+        """分值 in the scheme, including points that dropped out as not applicable."""
+        return self.subtotal.points + self.subtotal.na_points
+
+    @property
+    def lost(self) -> Decimal:
+        """Points scored but not earned."""
+        s = self.subtotal
+        return s.points - s.unscored_points - s.earned
+
+    @property
+    def rate_pct(self) -> Decimal | None:
+        return percent(self.subtotal.rate)
+
+
+@dataclass(frozen=True)
+class SlotLine:
+    slot: Slot
+    number: int
+    indicator: str
+    unit: str
+    deadline: datetime
+    days_over: int
+
+
+@dataclass(frozen=True)
+class FigureLine:
+    """One slot's figures: this cycle's latest submitted values against last cycle's."""
+
+    number: int
+    indicator: str
+    unit: str
+    slot: Slot
+    version: int | None
+    rows: list[FigureRow]
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    rate: calc.UnitRate
+    vetoes: list[str]
+
+    @property
+    def rate_pct(self) -> Decimal | None:
+        return percent(self.rate.rate)
+
+
+@dataclass
+class Dashboard:
+    cycle: Cycle
+    results: CycleResults
+    progress: Progress
+    level1: list[LevelScore]
+    level2: list[LevelScore]
+    grid: list[GridRow]
+    units: list[UnitLine]
+    overdue: list[SlotLine]
+    overdue_total: int
+    returned: list[SlotLine]
+    figures: list[FigureLine]
+
+    @property
+    def published(self) -> bool:
+        return self.cycle.results_are_published
+
+    @property
+    def total_rate_pct(self) -> Decimal | None:
+        return percent(self.results.rollup.total.rate)
+
+    @property
+    def overdue_hidden(self) -> int:
+        return self.overdue_total - len(self.overdue)
+
+
+def _effective_deadline(slot: Slot, cycle: Cycle) -> datetime:
+    # cycle_results loads slots without their cycle; give each the one we hold so the
+    # model's own rule (Slot.effective_deadline) applies without a query per slot.
+    slot.cycle = cycle
+    return slot.effective_deadline
+
+
+def _unit_slots(rows: list[IndicatorRow]) -> list[calc.UnitSlot]:
+    """The same UnitSlot inputs cycle_results passes to calc.unit_rates."""
+    return [
+        calc.UnitSlot(
+            unit=s.unit.name, points=r.item.points, status=slot_item_status(s), score=s.score
+        )
+        for r in rows
+        for s in r.slots
+    ]
+
+
+def _rate_by_unit(rows: list[IndicatorRow]) -> dict[str, Decimal | None]:
+    return {u.unit: u.rate for u in calc.unit_rates(_unit_slots(rows))}
+
+
+def _levels(results: CycleResults) -> tuple[list[LevelScore], list[LevelScore]]:
+    labels1: dict[int, str] = {}
+    labels2: dict[int, str] = {}
+    for row in results.rows:
+        labels1.setdefault(row.item.level1_number, row.item.level1_label)
+        labels2.setdefault(row.item.level2_number, row.item.level2_label)
+    level1 = [LevelScore(n, labels1[n], s) for n, s in results.rollup.level1.items()]
+    level2 = [LevelScore(n, labels2[n], s) for n, s in results.rollup.level2.items()]
+    return level1, level2
+
+
+def _grid(results: CycleResults, level1: list[LevelScore]) -> list[GridRow]:
+    """Units (in the order of cycle_results' ranking) × 一级 indicators."""
+    rows_by_level1: dict[int, list[IndicatorRow]] = {}
+    for row in results.rows:
+        rows_by_level1.setdefault(row.item.level1_number, []).append(row)
+    rates = {n: _rate_by_unit(rows) for n, rows in rows_by_level1.items()}
+    counts: dict[tuple[str, int], list[int]] = {}
+    for row in results.rows:
+        for slot in row.slots:
+            for key in ((slot.unit.name, row.item.level1_number), (slot.unit.name, 0)):
+                tally = counts.setdefault(key, [0, 0])
+                tally[0] += 1
+                tally[1] += slot.status in COMPLETED_STATUSES
+    grid = []
+    for unit in results.units:
+        cells = [
+            GridCell(
+                *counts.get((unit.unit, level.number), (0, 0)),
+                rate=rates[level.number].get(unit.unit),
+            )
+            for level in level1
+        ]
+        grid.append(GridRow(unit.unit, cells, GridCell(*counts[(unit.unit, 0)], rate=unit.rate)))
+    return grid
+
+
+def _progress(cycle: Cycle, slots: list[Slot], now: datetime) -> Progress:
+    first = first_submissions(cycle)
+    by_status: dict[str, int] = {}
+    on_time = 0
+    for slot in slots:
+        by_status[slot.status] = by_status.get(slot.status, 0) + 1
+        submitted_at = first.get(slot.pk)
+        if submitted_at is not None and submitted_at <= _effective_deadline(slot, cycle):
+            on_time += 1
+    return Progress(
+        total=len(slots),
+        statuses=[StatusCount(s.value, s.label, by_status.get(s.value, 0)) for s in SlotStatus],
+        completed=sum(1 for s in slots if s.status in COMPLETED_STATUSES),
+        submitted=sum(1 for s in slots if s.pk in first),
+        on_time=on_time,
+        deadline=cycle.deadline,
+        days_left=days_left(cycle.deadline, now),
+    )
+
+
+def _slot_lists(
+    cycle: Cycle, results: CycleResults, now: datetime
+) -> tuple[list[SlotLine], list[SlotLine]]:
+    overdue: list[SlotLine] = []
+    returned: list[SlotLine] = []
+    for row in results.rows:
+        for slot in row.slots:
+            deadline = _effective_deadline(slot, cycle)
+            line = SlotLine(
+                slot=slot,
+                number=row.item.number,
+                indicator=row.item.name,
+                unit=slot.unit.name,
+                deadline=deadline,
+                days_over=days_overdue(slot, now) if deadline < now else 0,
+            )
+            if slot_is_overdue(slot, now):
+                overdue.append(line)
+            if slot.status == SlotStatus.RETURNED:
+                returned.append(line)
+    return overdue, returned
+
+
+def latest_figures(versions, key) -> dict[object, tuple[int, dict[str, Decimal]]]:
+    """key(row) → (number, values) of the highest-numbered version, values as figure_rows reads them."""
+    latest: dict[object, tuple[int, dict[str, Decimal]]] = {}
+    for row in versions:
+        k = key(row)
+        if k not in latest or row["number"] > latest[k][0]:
+            latest[k] = (row["number"], row["figures"])
+    return {
+        k: (number, {code: _plain(Decimal(v)) for code, v in figures.items()})
+        for k, (number, figures) in latest.items()
+    }
+
+
+def _figure_rows(
+    fields: list[FigureField], values: dict[str, Decimal], previous: dict[str, Decimal]
+) -> list[FigureRow]:
+    """scoring.selectors.figure_rows for values already read (same ratios, same growth)."""
+    values, previous = dict(values), dict(previous)
+    for f in fields:
+        if f.kind == FigureKind.RATIO:
+            values[f.code] = _ratio(values, f)
+            previous[f.code] = _ratio(previous, f) if previous else None
+    return [
+        FigureRow(field=f, value=values.get(f.code), previous=previous.get(f.code)) for f in fields
+    ]
+
+
+def cycle_fields(cycle: Cycle) -> dict[int, list[FigureField]]:
+    fields: dict[int, list[FigureField]] = {}
+    for f in FigureField.objects.filter(cycle=cycle).order_by("indicator_id", "order", "id"):
+        fields.setdefault(f.indicator_id, []).append(f)
+    return fields
+
+
+def versions_with_figures(cycle_id: int, indicator_ids) -> list[dict]:
+    return list(
+        SubmissionVersion.objects.filter(
+            slot__cycle_id=cycle_id, slot__indicator_id__in=indicator_ids
+        ).values("slot_id", "slot__indicator_id", "slot__unit_id", "number", "figures")
+    )
+
+
+def _figures(cycle: Cycle, results: CycleResults) -> list[FigureLine]:
+    """Each slot of an indicator with figures: its latest submitted values (drafts are the
+    unit's own business) against the same unit's latest values in the previous cycle."""
+    fields = cycle_fields(cycle)
+    if not fields:
+        return []
+    current = latest_figures(
+        versions_with_figures(cycle.pk, list(fields)), key=lambda r: r["slot_id"]
+    )
+    previous = {}
+    if cycle.previous_id:
+        previous = latest_figures(
+            versions_with_figures(cycle.previous_id, list(fields)),
+            key=lambda r: (r["slot__indicator_id"], r["slot__unit_id"]),
+        )
+    lines = []
+    for row in results.rows:
+        item_fields = fields.get(row.item.indicator_id)
+        if not item_fields:
+            continue
+        for slot in row.slots:
+            version, values = current.get(slot.pk, (None, {}))
+            _, last = previous.get((slot.indicator_id, slot.unit_id), (None, {}))
+            if version is None and not last:
+                continue
+            lines.append(
+                FigureLine(
+                    number=row.item.number,
+                    indicator=row.item.name,
+                    unit=slot.unit.name,
+                    slot=slot,
+                    version=version,
+                    rows=_figure_rows(item_fields, values, last),
+                )
+            )
+    return lines
+
+
+def dashboard_for_cycle(*, cycle: Cycle, now: datetime | None = None) -> Dashboard:
+    """Everything 领导看板 shows for `cycle`, in a fixed number of queries (about eight)."""
+    now = now or timezone.now()
+    results = cycle_results(cycle)
+    slots = [slot for row in results.rows for slot in row.slots]
+    level1, level2 = _levels(results)
+    overdue, returned = _slot_lists(cycle, results, now)
+    return Dashboard(
+        cycle=cycle,
+        results=results,
+        progress=_progress(cycle, slots, now),
+        level1=level1,
+        level2=level2,
+        grid=_grid(results, level1),
+        units=[UnitLine(u, results.unit_vetoes.get(u.unit, [])) for u in results.units],
+        overdue=overdue[:OVERDUE_LIST_LIMIT],
+        overdue_total=len(overdue),
+        returned=returned,
+        figures=_figures(cycle, results),
+    )

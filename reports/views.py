@@ -1,0 +1,194 @@
+"""领导看板, the evidence package and the year-over-year comparison.
+
+Who may see what is decided by units.permissions: the dashboard and the comparison are for
+the office and leadership (user_reads_everything), the evidence package for the office alone.
+Anyone else gets a 404, as for any object they cannot reach.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from common.http import client_ip, content_disposition
+from common.xlsx import xlsx_response
+from scoring.models import Cycle
+from scoring.selectors import cycle_current
+from units.permissions import user_is_office, user_reads_everything
+
+from . import charts, comparison, comparison_sheets, selectors
+from . import evidence_zip as package_zip
+from .models import ExportKind
+from .services import export_record
+
+NOT_FOUND = "未找到该页面，或您无权访问。"
+
+
+def _require_reader(user) -> None:
+    if not user_reads_everything(user):
+        raise Http404(NOT_FOUND)
+
+
+def _pick(cycles: list[Cycle], value: str | None, default: Cycle | None) -> Cycle | None:
+    """The cycle named by a query-string value; a value that names none is a 404."""
+    if value is None or value == "":
+        return default
+    cycle = selectors.cycle_for_reports(cycles, value)
+    if cycle is None:
+        raise Http404("未找到该考核周期。")
+    return cycle
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral() else f"{value:.2f}"
+
+
+def _level_chart(levels: list[selectors.LevelScore], *, title: str) -> str:
+    return charts.stacked_bar_chart(
+        [
+            charts.StackedBar(
+                level.label,
+                [
+                    charts.Segment(level.subtotal.earned, "得分", charts.EARNED),
+                    charts.Segment(level.lost, "失分", charts.LOST),
+                    charts.Segment(level.subtotal.unscored_points, "未评分", charts.OPEN),
+                    charts.Segment(level.subtotal.na_points, "不适用", charts.NOT_APPLICABLE),
+                ],
+                note=f"{_fmt(level.subtotal.earned)} / {_fmt(level.scheme_points)} 分",
+            )
+            for level in levels
+        ],
+        title=title,
+        axis_suffix=" 分",
+    )
+
+
+def _dashboard_charts(dash: selectors.Dashboard) -> dict[str, str]:
+    progress = dash.progress
+    return {
+        "status": charts.stacked_bar_chart(
+            [
+                charts.StackedBar(
+                    "全部填报任务",
+                    [
+                        charts.Segment(s.count, s.label, charts.STATUS_COLOURS[s.value])
+                        for s in progress.statuses
+                    ],
+                    note=f"共 {progress.total} 项",
+                )
+            ],
+            title="填报任务状态分布",
+            axis_suffix=" 项",
+        ),
+        "level1": _level_chart(dash.level1, title="各一级指标得分与分值"),
+        "level2": _level_chart(dash.level2, title="各二级指标得分与分值"),
+        "units": charts.bar_chart(
+            [
+                charts.Bar(
+                    line.rate.unit,
+                    line.rate_pct,
+                    note=f"{line.rate_pct}%" if line.rate_pct is not None else "未评分",
+                )
+                for line in dash.units
+            ],
+            title="责任单位得分率",
+            legend="得分率",
+            scale_max=100,
+            axis_suffix="%",
+        ),
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """领导看板: progress, completion and scores of one cycle (?cycle=<pk>, default current)."""
+    _require_reader(request.user)
+    cycles = selectors.cycles_for_reports()
+    current = cycle_current()
+    cycle = _pick(cycles, request.GET.get("cycle"), current)
+    context = {"cycles": cycles, "cycle": cycle, "can_download": user_is_office(request.user)}
+    if cycle is not None:
+        dash = selectors.dashboard_for_cycle(cycle=cycle)
+        context.update(dash=dash, charts=_dashboard_charts(dash))
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def evidence_zip(request, pk: int):
+    """The cycle's approved evidence as one ZIP, streamed (office only; audited)."""
+    if not user_is_office(request.user):
+        raise Http404(NOT_FOUND)
+    cycle = _pick(selectors.cycles_for_reports(), str(pk), None)
+    package = package_zip.package_for_cycle(cycle)
+    export_record(
+        kind=ExportKind.EVIDENCE_ZIP,
+        user=request.user,
+        cycle_name=cycle.name,
+        detail={"cycle": cycle.pk, "files": len(package.entries), "bytes": package.total_size},
+        ip=client_ip(request),
+    )
+    response = StreamingHttpResponse(
+        package_zip.zip_stream(package), content_type=package_zip.ZIP_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = content_disposition(package.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _compared_cycles(request) -> tuple[list[Cycle], Cycle | None, Cycle | None]:
+    """A and B from ?a=&b=; by default the current cycle (B) against the one before it (A)."""
+    cycles = selectors.cycles_for_reports()
+    b = _pick(cycles, request.GET.get("b"), cycle_current())
+    default_a = None
+    if b is not None:
+        default_a = next((c for c in cycles if c.pk == b.previous_id), None) or next(
+            (c for c in cycles if (c.year, c.pk) < (b.year, b.pk)), None
+        )
+    a = _pick(cycles, request.GET.get("a"), default_a)
+    return cycles, a, b
+
+
+@login_required
+@require_GET
+def compare(request):
+    """Two cycles side by side: indicators, units and figures, with differences (B − A)."""
+    _require_reader(request.user)
+    cycles, a, b = _compared_cycles(request)
+    context = {"cycles": cycles, "a": a, "b": b}
+    if a is not None and b is not None:
+        context["cmp"] = comparison.cycles_compare(a=a, b=b)
+    return render(request, "reports/compare.html", context)
+
+
+@login_required
+@require_GET
+def compare_download(request):
+    """The comparison as an Excel workbook (audited)."""
+    _require_reader(request.user)
+    _cycles, a, b = _compared_cycles(request)
+    if a is None or b is None:
+        raise Http404("请选择两个考核周期。")
+    cmp = comparison.cycles_compare(a=a, b=b)
+    exporters = comparison_sheets.comparison_exporters(cmp)
+    if not all(e.allowed(request.user) for e in exporters):
+        raise Http404(NOT_FOUND)
+    export_record(
+        kind=ExportKind.COMPARISON,
+        user=request.user,
+        cycle_name=f"{a.name} / {b.name}"[:50],
+        detail={"a": a.pk, "b": b.pk, "a_name": a.name, "b_name": b.name},
+        ip=client_ip(request),
+    )
+    # XlsxFile saves like a Workbook, which is all xlsx_response asks of it.
+    return xlsx_response(
+        comparison_sheets.comparison_xlsx(exporters, cmp),
+        filename=comparison_sheets.comparison_filename(cmp),
+        fallback=comparison_sheets.FALLBACK_FILENAME,
+    )
