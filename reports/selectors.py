@@ -108,6 +108,7 @@ class Progress:
     completed: int  # slots in COMPLETED_STATUSES
     submitted: int  # slots with at least one submitted version
     on_time: int  # of those, first submitted on or before the slot's effective deadline
+    due: int  # submitted, or overdue: the same denominator as the Excel summary's 按时提交率
     deadline: datetime
     days_left: int
 
@@ -117,7 +118,7 @@ class Progress:
 
     @property
     def on_time_rate(self) -> Decimal | None:
-        return share(self.on_time, self.submitted)
+        return share(self.on_time, self.due)
 
     @property
     def completion_pct(self) -> Decimal | None:
@@ -319,6 +320,7 @@ def _progress(cycle: Cycle, slots: list[Slot], now: datetime) -> Progress:
         completed=sum(1 for s in slots if s.status in COMPLETED_STATUSES),
         submitted=sum(1 for s in slots if s.pk in first),
         on_time=on_time,
+        due=sum(1 for s in slots if s.pk in first or slot_is_overdue(s, now)),
         deadline=cycle.deadline,
         days_left=days_left(cycle.deadline, now),
     )

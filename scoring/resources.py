@@ -147,7 +147,7 @@ class CycleSchemeResource(SheetResource):
         cycle = Cycle.objects.get(pk=self.cycle.pk)
         if cycle.scheme_is_frozen:
             raise SheetFileError(
-                f"考核周期“{cycle.name}”已{cycle.get_status_display()}，考核方案已冻结，不能导入。"
+                f"考核周期“{cycle.name}”当前为“{cycle.get_status_display()}”，考核方案已冻结，不能导入。"
             )
 
     def after_init_instance(self, instance, new, row, **kwargs):

@@ -12,6 +12,7 @@ from units.models import Unit
 from .models import (
     Cycle,
     CycleStatus,
+    EventAction,
     EvidenceFile,
     FigureField,
     FigureKind,
@@ -130,8 +131,15 @@ def slot_draft_files(slot: Slot) -> list[EvidenceFile]:
     return list(slot.files.filter(in_draft=True).select_related("uploaded_by").order_by("id"))
 
 
-def slot_timeline(slot: Slot) -> list[SubmissionEvent]:
-    return list(slot.events.select_related("actor").order_by("at", "id"))
+SCORING_ACTIONS = (EventAction.SCORED, EventAction.MARKED_NA)
+
+
+def slot_timeline(slot: Slot, *, include_scoring: bool = True) -> list[SubmissionEvent]:
+    """The slot's events; without scoring events for a unit before results are published."""
+    events = slot.events.select_related("actor").order_by("at", "id")
+    if not include_scoring:
+        events = events.exclude(action__in=SCORING_ACTIONS)
+    return list(events)
 
 
 def slots_awaiting_unit_approval(*, unit: Unit) -> QuerySet[Slot]:

@@ -109,8 +109,9 @@ def slot_is_done(slot: Slot) -> bool:
 
 
 def slot_is_overdue(slot: Slot, now: datetime) -> bool:
-    """Not submitted and past its deadline; a submission the office returned has no deadline."""
-    if slot.status not in EDITABLE_STATUSES:
+    """Not submitted and past its deadline; a submission the office returned has no deadline,
+    and a part the office marked 不适用 is owed by nobody."""
+    if slot.status not in EDITABLE_STATUSES or slot.not_applicable:
         return False
     if slot.status == SlotStatus.RETURNED and slot.returned_by_office:
         return False

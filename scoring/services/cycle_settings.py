@@ -45,7 +45,7 @@ def cycle_settings_update(
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if locked.status != CycleStatus.PREPARING:
         raise DomainError(
-            f"考核周期“{locked.name}”已{locked.get_status_display()}，考核方案已冻结，不能修改。"
+            f"考核周期“{locked.name}”当前为“{locked.get_status_display()}”，考核方案已冻结，不能修改。"
         )
     total_points = _amount(total_points, "总分", maximum=Decimal("9999.99"))
     if total_points == 0:
@@ -101,7 +101,7 @@ def scheme_items_update(
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if locked.scheme_is_frozen:
         raise DomainError(
-            f"考核周期“{locked.name}”已{locked.get_status_display()}，考核方案已冻结，不能修改。"
+            f"考核周期“{locked.name}”当前为“{locked.get_status_display()}”，考核方案已冻结，不能修改。"
         )
     stored = {ci.pk: ci for ci in CycleIndicator.objects.filter(cycle=locked)}
     changed = 0

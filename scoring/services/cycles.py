@@ -353,7 +353,7 @@ def cycle_dates_update(*, cycle: Cycle, opens_at, deadline, actor, ip: str | Non
     """Change a cycle's window (any state before 已发布). Audit: 修改截止时间 with old → new."""
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if locked.results_are_published:
-        raise DomainError(f"考核周期已{locked.get_status_display()}，不能再修改填报时间。")
+        raise DomainError(f"考核周期当前为“{locked.get_status_display()}”，不能再修改填报时间。")
     if deadline <= opens_at:
         raise DomainError("截止时间必须晚于开始时间。")
     changes = {
@@ -413,7 +413,7 @@ def slots_extend_deadline(*, slots, until, actor, reason: str, ip: str | None = 
 def _ensure_scheme_editable(cycle: Cycle) -> None:
     if cycle.scheme_is_frozen:
         raise DomainError(
-            f"考核周期“{cycle.name}”已{cycle.get_status_display()}，考核方案已冻结，不能修改。"
+            f"考核周期“{cycle.name}”当前为“{cycle.get_status_display()}”，考核方案已冻结，不能修改。"
         )
 
 

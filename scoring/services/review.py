@@ -70,7 +70,7 @@ def submission_return(
     _check_expected(locked, expected_status, expected_version)
     ensure_allowed("return", locked.status)
     if locked.cycle.status not in SCORING_OPEN:
-        raise DomainError(f"考核周期已{locked.cycle.get_status_display()}，不能再退回。")
+        raise DomainError(f"考核周期当前为“{locked.cycle.get_status_display()}”，不能再退回。")
     from_status = locked.status
     locked.status = SlotStatus.RETURNED
     locked.return_reason = reason
@@ -156,7 +156,7 @@ def score_record(
         locked, SlotStatus.APPROVED if expected_version is not None else None, expected_version
     )
     if locked.cycle.status not in SCORING_OPEN:
-        raise DomainError(f"考核周期已{locked.cycle.get_status_display()}，不能再评分。")
+        raise DomainError(f"考核周期当前为“{locked.cycle.get_status_display()}”，不能再评分。")
     if locked.status != SlotStatus.APPROVED:
         raise DomainError(f"当前状态为“{locked.get_status_display()}”，请先审核通过再评分。")
     item = _scheme_item(locked)
@@ -215,7 +215,15 @@ def score_record(
 
 
 @transaction.atomic
-def slot_mark_not_applicable(*, slot: Slot, actor, reason: str, ip: str | None = None) -> Slot:
+def slot_mark_not_applicable(
+    *,
+    slot: Slot,
+    actor,
+    reason: str,
+    expected_status: str | None = None,
+    expected_version: int | None = None,
+    ip: str | None = None,
+) -> Slot:
     """Take a unit's part out of the points possible (不适用), with a reason.
 
     Audit: 标记不适用 with the reason and the old score.
@@ -224,8 +232,9 @@ def slot_mark_not_applicable(*, slot: Slot, actor, reason: str, ip: str | None =
     if not reason:
         raise DomainError("请填写不适用的理由。")
     locked = slot_lock(slot)
+    _check_expected(locked, expected_status, expected_version)
     if locked.cycle.status not in SCORING_OPEN:
-        raise DomainError(f"考核周期已{locked.cycle.get_status_display()}，不能再修改。")
+        raise DomainError(f"考核周期当前为“{locked.cycle.get_status_display()}”，不能再修改。")
     old = str(locked.score) if locked.score is not None else None
     locked.not_applicable = True
     locked.score = None
@@ -261,7 +270,7 @@ def indicator_override(
         raise DomainError("请填写调整理由。")
     locked = CycleIndicator.objects.select_for_update().select_related("cycle").get(pk=item.pk)
     if locked.cycle.status not in SCORING_OPEN:
-        raise DomainError(f"考核周期已{locked.cycle.get_status_display()}，不能再调整得分。")
+        raise DomainError(f"考核周期当前为“{locked.cycle.get_status_display()}”，不能再调整得分。")
     if score is not None and not (0 <= score <= locked.points):
         raise DomainError(f"调整后得分应在 0 至 {locked.points} 分之间。")
     old = str(locked.override_score) if locked.override_score is not None else None
@@ -304,7 +313,7 @@ def adjustment_add(
         raise DomainError("加分应大于 0。")
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if locked.status not in SCORING_OPEN:
-        raise DomainError(f"考核周期已{locked.get_status_display()}，不能再录入。")
+        raise DomainError(f"考核周期当前为“{locked.get_status_display()}”，不能再录入。")
     adjustment = Adjustment.objects.create(
         cycle=locked,
         kind=kind,

@@ -511,9 +511,13 @@ def review_mark_na(request, pk: int):
     if not form.is_valid():
         return _refused(request, slot, queue, form, "na")
     try:
-        # slot_mark_not_applicable takes no expected status/version, so the form's go unchecked.
         slot_mark_not_applicable(
-            slot=slot, actor=request.user, reason=form.cleaned_data["reason"], ip=client_ip(request)
+            slot=slot,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_status=form.cleaned_data["expected_status"],
+            expected_version=form.cleaned_data["expected_version"],
+            ip=client_ip(request),
         )
     except DomainError as exc:
         return _refused(request, slot, queue, form, "na", exc)

@@ -14,6 +14,7 @@ from units.permissions import (
     slot_get_for_user,
     slot_is_writable_by,
     user_is_unit_approver,
+    user_reads_everything,
     user_unit,
     version_get_for_user,
 )
@@ -131,7 +132,11 @@ def slot_detail(request, pk: int):
         else:
             form.add_error(None, "填写内容有误，请按提示修改后再保存。")
     figures = selectors.figure_rows(slot=slot)
-    timeline = selectors.slot_timeline(slot)
+    # A unit learns its scores and the office's comments only once results are published.
+    timeline = selectors.slot_timeline(
+        slot,
+        include_scoring=user_reads_everything(request.user) or slot.cycle.results_are_published,
+    )
     returns = [e for e in timeline if e.action in (EventAction.RETURNED, EventAction.UNIT_RETURNED)]
     context = {
         "returned_by_office_last": bool(returns) and returns[-1].action == EventAction.RETURNED,

@@ -165,7 +165,8 @@ def test_progress_counts_by_status(leader_client, demo):
 
 def test_on_time_rate_uses_each_slots_effective_deadline(leader_client, demo):
     """Deadline moved to yesterday: every first submission (made today) is late, except the one
-    whose slot the office extended to next week → 1 of 9 = 11.11%."""
+    whose slot the office extended to next week. The rate divides by what was due, as the Excel
+    summary's 按时提交率 does: the 9 submitted plus the 319 overdue → 1 / 328 = 0.30%."""
     now = timezone.now()
     Cycle.objects.filter(pk=demo.pk).update(deadline=now - timedelta(days=1))
     extended = Slot.objects.get(cycle=demo, indicator__number=47, unit__code="rsj")
@@ -173,7 +174,8 @@ def test_on_time_rate_uses_each_slots_effective_deadline(leader_client, demo):
 
     dash = leader_client.get(reverse("reports:dashboard")).context["dash"]
     assert (dash.progress.submitted, dash.progress.on_time) == (9, 1)
-    assert dash.progress.on_time_rate == Decimal("0.1111")
+    assert dash.progress.due == 9 + 319
+    assert dash.progress.on_time_rate == Decimal("0.0030")
     assert dash.progress.days_left == -1
     # Overdue: 316 未填报 + 3 草稿; the slot 区产改办 returned may be resubmitted late.
     assert dash.overdue_total == 319

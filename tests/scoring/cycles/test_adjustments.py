@@ -145,13 +145,13 @@ def test_outside_scoring_the_forms_are_gone_and_posts_refused(office, preparing,
         reverse("scoring:cycle_adjustment", args=[preparing.pk]),
         {"kind": "veto", "reason": "补录"},
     )
-    assert flashed(response) == [("error", f"考核周期已{label}，不能再录入。")]
+    assert flashed(response) == [("error", f"考核周期当前为“{label}”，不能再录入。")]
     item = _item(preparing, 1)
     response = office.post(
         reverse("scoring:cycle_override", args=[preparing.pk]),
         {"item": item.pk, "score": "0", "reason": "补录"},
     )
-    assert flashed(response)[-1] == ("error", f"考核周期已{label}，不能再调整得分。")
+    assert flashed(response)[-1] == ("error", f"考核周期当前为“{label}”，不能再调整得分。")
     assert not Adjustment.objects.exists()
     assert CycleEvent.objects.filter(cycle=preparing).count() == 1
 

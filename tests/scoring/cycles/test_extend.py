@@ -123,7 +123,7 @@ def test_the_cycle_window_is_changed_with_an_audit_event(office, office_user, op
     [
         (CycleStatus.OPEN, -40, "截止时间必须晚于开始时间。"),
         # The service's wording ("已" + "已发布"), reported as a product bug.
-        (CycleStatus.PUBLISHED, 10, "考核周期已已发布，不能再修改填报时间。"),
+        (CycleStatus.PUBLISHED, 10, "考核周期当前为“已发布”，不能再修改填报时间。"),
     ],
 )
 def test_a_refused_window_change_changes_nothing(office, opened, status, days, message):

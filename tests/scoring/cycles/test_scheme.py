@@ -138,7 +138,7 @@ def test_once_open_the_scheme_is_frozen(office, preparing):
     response = office.post(_url(preparing), _post_data(preparing, **{"1": ("5", "deduct")}))
 
     assert flashed(response) == [
-        ("error", "考核周期“2026年度”已填报中，考核方案已冻结，不能修改。")
+        ("error", "考核周期“2026年度”当前为“填报中”，考核方案已冻结，不能修改。")
     ]
     assert _state(preparing) == before
     page = office.get(_url(preparing)).content.decode()
@@ -149,7 +149,7 @@ def test_once_open_the_scheme_is_frozen(office, preparing):
 
 def test_frozen_settings_and_grade_levels_are_refused_too(office, preparing):
     cycle_open(cycle=preparing)
-    frozen = "考核周期“2026年度”已填报中，考核方案已冻结，不能修改。"
+    frozen = "考核周期“2026年度”当前为“填报中”，考核方案已冻结，不能修改。"
     levels = list(GradeLevel.objects.filter(cycle=preparing).values_list("name", "share"))
 
     settings = office.post(

@@ -176,13 +176,13 @@ def test_a_frozen_scheme_refuses_the_upload_and_a_pending_confirmation(office, p
 
     assert response.status_code == 200
     assert "导入未执行" in response.content.decode()
-    assert _errors(response) == ["考核周期“2026年度”已填报中，考核方案已冻结，不能导入。"]
+    assert _errors(response) == ["考核周期“2026年度”当前为“填报中”，考核方案已冻结，不能导入。"]
     assert _state(preparing) == before
 
     page = office.get(_import_url(preparing)).content.decode()
     assert 'id="frozen-notice"' in page and 'type="file"' not in page
     again = _upload(office, preparing, xlsx_upload([[1, "", 5, "扣分"]]))
-    assert _errors(again) == ["考核周期“2026年度”已填报中，考核方案已冻结，不能导入。"]
+    assert _errors(again) == ["考核周期“2026年度”当前为“填报中”，考核方案已冻结，不能导入。"]
     assert _state(preparing) == before
 
 

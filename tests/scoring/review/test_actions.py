@@ -382,7 +382,7 @@ def test_nothing_changes_once_the_cycle_is_published(office_client, office, cycl
         {"expected_status": "submitted", "expected_version": "1", "reason": "晚了"},
     )
     [error] = errors_shown(response)
-    assert error.startswith("考核周期已") and error.endswith("发布，不能再退回。")
+    assert error == "考核周期当前为“已发布”，不能再退回。"
     assert state(slot) == before
 
 

@@ -60,11 +60,6 @@ def test_the_score_is_hidden_until_the_cycle_is_published(
     assert f"评语：{COMMENT}" in section.group(1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: the unit's 办理记录 shows the 评分 event with its 评语 before the cycle "
-    "is published (slot_detail renders every SubmissionEvent.reason)",
-)
 def test_the_comment_is_hidden_until_the_cycle_is_published(client, rsj_reporter, scored):
     assert COMMENT not in _unit_page(client, rsj_reporter, scored)
 
