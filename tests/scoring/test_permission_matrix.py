@@ -13,11 +13,21 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.constants import SUCCESS
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from scoring.models import EvidenceFile, Slot, SlotStatus, SubmissionEvent
-from scoring.services.submissions import DraftInput, submission_save_draft
+from scoring.models import (
+    EvidenceFile,
+    NoticeKind,
+    Notification,
+    Slot,
+    SlotStatus,
+    SubmissionEvent,
+)
+from scoring.services.notifications import notify
+from scoring.services.review import submission_approve
+from scoring.services.submissions import DraftInput, submission_forward, submission_save_draft
 from units.roles import Role
 
 from .conftest import draft_file_add, pdf_upload, slot_submit_with_pdf
+from .cycles import test_permissions as cycle_permissions
 
 LOGIN = reverse("login")
 
@@ -56,6 +66,8 @@ OTHER_UNIT_ROLES = {OTHER_REPORTER, OTHER_APPROVER}
 
 DRAFT_NUMBER = 63  # 收入分配机制: 区人社局 alone
 VERSION_NUMBER = 44  # 技能表彰奖项: 区人社局 alone
+SUBMITTED_NUMBER = 40  # 区人社局 alone
+APPROVED_NUMBER = 41  # 区人社局 alone
 DRAFT_TEXT = "草稿说明：已修订工资指导线并向一线倾斜。"
 VERSION_TEXT = "提交说明：评选市级技能大师三名。"
 DRAFT_FILE = "收入分配机制佐证材料.pdf"
@@ -74,10 +86,17 @@ class World:
     version_slot: Slot  # 待单位审核 with version 1 holding one file
     draft_file: EvidenceFile
     version_file: EvidenceFile
+    submitted_slot: Slot  # 待区产改办审核 (signed off by the unit approver)
+    approved_slot: Slot  # 已通过 by the office, not yet scored
+    approver_notice: Notification  # rsj_sh's 待单位审核 notice for version_slot, unread
+
+
+def _personal_title(username: str) -> str:
+    return f"个人通知（{username}）"
 
 
 @pytest.fixture
-def world(unit_slot, rsj_reporter, rsj_approver) -> World:
+def world(request, unit_slot, rsj_reporter, rsj_approver, office_user) -> World:
     # The approver exists before the submit, so the submit waits for the unit's sign-off.
     draft_slot = unit_slot("rsj", DRAFT_NUMBER)
     draft_file = draft_file_add(draft_slot, rsj_reporter, DRAFT_FILE)
@@ -86,10 +105,36 @@ def world(unit_slot, rsj_reporter, rsj_approver) -> World:
     _, version_file = slot_submit_with_pdf(
         version_slot, rsj_reporter, filename=VERSION_FILE, text=VERSION_TEXT
     )
-    version_slot.refresh_from_db()
-    draft_slot.refresh_from_db()
+    submitted_slot = unit_slot("rsj", SUBMITTED_NUMBER)
+    slot_submit_with_pdf(submitted_slot, rsj_reporter)
+    submission_forward(slot=submitted_slot, actor=rsj_approver)
+    approved_slot = unit_slot("rsj", APPROVED_NUMBER)
+    slot_submit_with_pdf(approved_slot, rsj_reporter)
+    submission_forward(slot=approved_slot, actor=rsj_approver)
+    submission_approve(slot=approved_slot, actor=office_user)
+    for slot in (version_slot, draft_slot, submitted_slot, approved_slot):
+        slot.refresh_from_db()
     assert version_slot.status == SlotStatus.PENDING_APPROVAL
-    return World(draft_slot, version_slot, draft_file, version_file)
+    assert submitted_slot.status == SlotStatus.SUBMITTED
+    assert approved_slot.status == SlotStatus.APPROVED
+    # Every persona has one unread notice of its own, so 通知 shows whose list it is.
+    for fixture in PERSONA_FIXTURES.values():
+        user = request.getfixturevalue(fixture)
+        notify(users=[user], kind=NoticeKind.PUBLISHED, title=_personal_title(user.username))
+    approver_notice = Notification.objects.get(
+        user=rsj_approver,
+        kind=NoticeKind.PENDING_APPROVAL,
+        url=reverse("scoring:slot_detail", args=[version_slot.pk]),
+    )
+    return World(
+        draft_slot,
+        version_slot,
+        draft_file,
+        version_file,
+        submitted_slot,
+        approved_slot,
+        approver_notice,
+    )
 
 
 # --- the matrix -------------------------------------------------------------------------------
@@ -156,6 +201,43 @@ APPROVALS = _expect(
 )
 
 
+# The office's review pages: the office and system administrators only.
+REVIEW = _expect(
+    anonymous=LOGIN_REDIRECT,
+    own_reporter=404,
+    other_reporter=404,
+    own_approver=404,
+    other_approver=404,
+    office=200,
+    leader=404,
+    superuser=200,
+)
+REVIEW_WRITE = {**REVIEW, OFFICE: DONE, SUPERUSER: DONE}
+# 通知: everyone signed in has their own list.
+NOTICES = _expect(
+    anonymous=LOGIN_REDIRECT,
+    own_reporter=200,
+    other_reporter=200,
+    own_approver=200,
+    other_approver=200,
+    office=200,
+    leader=200,
+    superuser=200,
+)
+# Marking one notice read: its recipient (区人社局's approver) only; anyone else's is a 404.
+OWN_NOTICE = _expect(
+    anonymous=LOGIN_REDIRECT,
+    own_reporter=404,
+    other_reporter=404,
+    own_approver=DONE,
+    other_approver=404,
+    office=404,
+    leader=404,
+    superuser=404,
+)
+NOTICES_READ_ALL = _expect(anonymous=LOGIN_REDIRECT, **{r: DONE for r in ROLES if r != ANON})
+
+
 @dataclass(frozen=True)
 class Case:
     """One URL: how to build the request from the world, who gets what, what success does."""
@@ -180,6 +262,23 @@ def _slot_url(w: World) -> str:
 
 def _upload_data() -> dict:
     return {"title": "", "file": pdf_upload("新增佐证材料.pdf")}
+
+
+def _review_url(w: World, name: str, slot: str = "submitted_slot") -> str:
+    return reverse(f"scoring:{name}", args=[getattr(w, slot).pk])
+
+
+def _expected_state(slot: Slot) -> dict:
+    """The hidden inputs of the review page's forms, as the browser sends them."""
+    return {"expected_status": slot.status, "expected_version": slot.current_version}
+
+
+def _fresh(slot: Slot) -> Slot:
+    return Slot.objects.get(pk=slot.pk)
+
+
+def _notices_url(w: World) -> str:
+    return reverse("scoring:notifications")
 
 
 CASES = [
@@ -258,16 +357,93 @@ CASES = [
         READ,
         label="GET evidence_download?inline=1 (draft file)",
     ),
+    Case("review_queue", "get", lambda w: (reverse("scoring:review_queue"), {}), REVIEW),
+    Case("review_detail", "get", lambda w: (_review_url(w, "review_detail"), {}), REVIEW),
+    Case(
+        "review_approve",
+        "post",
+        lambda w: (_review_url(w, "review_approve"), _expected_state(w.submitted_slot)),
+        REVIEW_WRITE,
+        done_location=lambda w: _review_url(w, "review_detail"),
+        done_check=lambda w: _fresh(w.submitted_slot).status == SlotStatus.APPROVED,
+    ),
+    Case(
+        "review_return",
+        "post",
+        lambda w: (
+            _review_url(w, "review_return"),
+            {**_expected_state(w.submitted_slot), "reason": "请补充佐证材料。"},
+        ),
+        REVIEW_WRITE,
+        done_location=lambda w: _review_url(w, "review_detail"),
+        done_check=lambda w: _fresh(w.submitted_slot).status == SlotStatus.RETURNED,
+    ),
+    Case(
+        "review_score",
+        "post",
+        lambda w: (
+            _review_url(w, "review_score", "approved_slot"),
+            # 评分方法 档次 at 0 分 (the new cycle's scheme): any grade is full points.
+            {**_expected_state(w.approved_slot), "grade": "优秀", "comment": ""},
+        ),
+        REVIEW_WRITE,
+        done_location=lambda w: _review_url(w, "review_detail", "approved_slot"),
+        done_check=lambda w: _fresh(w.approved_slot).score is not None,
+    ),
+    Case(
+        "review_mark_na",
+        "post",
+        lambda w: (
+            _review_url(w, "review_mark_na"),
+            {**_expected_state(w.submitted_slot), "reason": "本单位无此项工作。"},
+        ),
+        REVIEW_WRITE,
+        done_location=lambda w: _review_url(w, "review_detail"),
+        done_check=lambda w: _fresh(w.submitted_slot).not_applicable,
+    ),
+    Case("notifications", "get", lambda w: (_notices_url(w), {}), NOTICES),
+    Case(
+        "notification_read",
+        "post",
+        lambda w: (reverse("scoring:notification_read", args=[w.approver_notice.pk]), {}),
+        OWN_NOTICE,
+        done_location=_notices_url,
+        done_check=lambda w: Notification.objects.get(pk=w.approver_notice.pk).read_at is not None,
+    ),
+    Case(
+        "notifications_read_all",
+        "post",
+        lambda w: (reverse("scoring:notifications_read_all"), {}),
+        NOTICES_READ_ALL,
+        done_location=_notices_url,
+        # Every persona has a notice; test_matrix also checks that only the requester's changed.
+        done_check=lambda w: Notification.objects.filter(read_at__isnull=False).exists(),
+    ),
 ]
+
+
+def _world_slots(w: World) -> list[Slot]:
+    return [w.draft_slot, w.version_slot, w.submitted_slot, w.approved_slot]
 
 
 def _state(w: World) -> tuple:
     """Everything a refused request must leave alone."""
-    slots = Slot.objects.filter(pk__in=[w.draft_slot.pk, w.version_slot.pk]).order_by("pk")
+    slots = Slot.objects.filter(pk__in=[s.pk for s in _world_slots(w)]).order_by("pk")
     return (
-        list(slots.values_list("status", "revision", "text", "current_version")),
+        list(
+            slots.values_list(
+                "status",
+                "revision",
+                "text",
+                "current_version",
+                "return_reason",
+                "score",
+                "not_applicable",
+            )
+        ),
         sorted(EvidenceFile.objects.filter(slot__in=slots).values_list("pk", "in_draft")),
         SubmissionEvent.objects.filter(slot__in=slots).count(),
+        sorted(Notification.objects.values_list("pk", "read_at")),
     )
 
 
@@ -287,8 +463,10 @@ def _secrets(w: World) -> list[str]:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_matrix(client, request, world, case: Case, role: str):
+    user = None
     if role != ANON:
-        client.force_login(request.getfixturevalue(PERSONA_FIXTURES[role]))
+        user = request.getfixturevalue(PERSONA_FIXTURES[role])
+        client.force_login(user)
     url, data = case.request(world)
     before = _state(world)
 
@@ -304,6 +482,10 @@ def test_matrix(client, request, world, case: Case, role: str):
         levels = [m.level for m in get_messages(response.wsgi_request)]
         assert levels == [SUCCESS]
         assert case.done_check(world)
+        if case.name == "notifications_read_all":
+            others = Notification.objects.exclude(user=user)
+            assert not user.notifications.filter(read_at__isnull=True).exists()
+            assert others.filter(read_at__isnull=False).count() == 0
     else:
         assert response.status_code == expected
     if expected != DONE:
@@ -328,7 +510,19 @@ def _assert_page(case: Case, role: str, response, w: World) -> None:
         assert response["Content-Disposition"].startswith(disposition)
         return
     html = response.content.decode()
-    if case.name == "tasks":
+    if case.name == "review_queue" or case.name == "review_detail":
+        assert w.submitted_slot.indicator.name in html
+    elif case.name == "notifications":
+        # The user's own notices, nobody else's.
+        own = _personal_title(response.wsgi_request.user.username)
+        assert own in html
+        titles = Notification.objects.filter(kind=NoticeKind.PUBLISHED).values_list(
+            "title", flat=True
+        )
+        assert len(titles) == len(PERSONA_FIXTURES)
+        for title in titles:
+            assert (title in html) is (title == own)
+    elif case.name == "tasks":
         # Each unit sees its own list only.
         own = role in {OWN_REPORTER, OWN_APPROVER}
         assert ("我的任务 · 区人社局" in html) is own
@@ -357,13 +551,29 @@ def _scoring_url_names() -> set[str]:
     return set(walk(resolver.url_patterns))
 
 
+# The cycle pages have their own matrix (every cycle URL × every role, no unit ownership).
+CYCLE_CASE_NAMES = {case.name for case in cycle_permissions.CASES}
+
+
+def covered_scoring_names() -> set[str]:
+    """Scoring URL names with a matrix row here or in the cycle matrix."""
+    return {case.name for case in CASES} | CYCLE_CASE_NAMES
+
+
 def test_matrix_covers_every_scoring_url():
     names = _scoring_url_names()
     assert names, "no URL patterns found under the scoring namespace"
-    missing = names - {case.name for case in CASES}
+    missing = names - covered_scoring_names()
     assert not missing, f"URLs missing from the permission matrix: {sorted(missing)}"
-    stale = {case.name for case in CASES} - names
+    stale = covered_scoring_names() - names
     assert not stale, f"matrix rows for URLs that no longer exist: {sorted(stale)}"
+    assert not {case.name for case in CASES} & CYCLE_CASE_NAMES, "a URL in both matrices"
+
+
+def test_cycle_matrix_rows_cover_every_role():
+    """The cycle matrix counts as coverage only while each of its rows covers all its roles."""
+    for case in cycle_permissions.CASES:
+        assert set(case.expected) == set(cycle_permissions.ROLES), case.id
 
 
 def test_matrix_rows_cover_every_role():
