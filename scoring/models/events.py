@@ -18,13 +18,13 @@ class EventAction(models.TextChoices):
     MARKED_NA = "marked_na", "标记不适用"
 
 
-class SubmissionEvent(models.Model):
-    """Append-only audit trail of everything that happens to a slot."""
+class AuditEvent(models.Model):
+    """What every audit row records: who, when, from → to, why, from where, and details.
 
-    slot = models.ForeignKey(
-        Slot, on_delete=models.PROTECT, related_name="events", verbose_name="填报任务"
-    )
-    action = models.CharField("操作", max_length=30, choices=EventAction.choices)
+    Rows are append-only: the model refuses updates and deletes (and on PostgreSQL a trigger
+    refuses them too, see migration 0003).
+    """
+
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -37,9 +37,32 @@ class SubmissionEvent(models.Model):
     from_status = models.CharField("原状态", max_length=20, blank=True)
     to_status = models.CharField("新状态", max_length=20, blank=True)
     reason = models.TextField("原因/说明", blank=True)
-    version_number = models.PositiveIntegerField("版本号", null=True, blank=True)
     ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
     data = models.JSONField("详情", default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError(f"{type(self).__name__} is append-only")
+
+
+class SubmissionEvent(AuditEvent):
+    """Append-only audit trail of everything that happens to a slot."""
+
+    slot = models.ForeignKey(
+        Slot, on_delete=models.PROTECT, related_name="events", verbose_name="填报任务"
+    )
+    action = models.CharField("操作", max_length=30, choices=EventAction.choices)
+    version_number = models.PositiveIntegerField("版本号", null=True, blank=True)
 
     class Meta:
         verbose_name = "操作记录"
@@ -50,14 +73,3 @@ class SubmissionEvent(models.Model):
                 condition=models.Q(action__in=EventAction.values), name="event_action_valid"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("SubmissionEvent is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("SubmissionEvent is append-only")

@@ -8,6 +8,7 @@ from indicators.models import Indicator
 from units.models import Unit
 
 from .cycle import Cycle
+from .events import AuditEvent
 
 
 class ScoringMethod(models.TextChoices):
@@ -144,40 +145,15 @@ class CycleAction(models.TextChoices):
     DEADLINE_CHANGED = "deadline_changed", "修改截止时间"
 
 
-class CycleEvent(models.Model):
+class CycleEvent(AuditEvent):
     """Append-only audit trail of a cycle: transitions, scheme edits, overrides, adjustments."""
 
     cycle = models.ForeignKey(
         Cycle, on_delete=models.PROTECT, related_name="events", verbose_name="考核周期"
     )
     action = models.CharField("操作", max_length=30, choices=CycleAction.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    from_status = models.CharField("原状态", max_length=20, blank=True)
-    to_status = models.CharField("新状态", max_length=20, blank=True)
-    reason = models.TextField("原因/说明", blank=True)
-    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
-    data = models.JSONField("详情", default=dict, blank=True)
 
     class Meta:
         verbose_name = "周期操作记录"
         verbose_name_plural = "周期操作记录"
         ordering = ["cycle", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("CycleEvent is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("CycleEvent is append-only")
