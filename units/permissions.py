@@ -194,3 +194,17 @@ def evidence_get_for_user(*, user: AnyUser, pk: int) -> EvidenceFile:
     evidence = EvidenceFile.objects.get(pk=pk)
     evidence.slot = slot
     return evidence
+
+
+def notification_get_for_user(*, user: AnyUser, pk: int):
+    """The user's own notice, or 404: a notice is its recipient's alone."""
+    from scoring.models import Notification
+
+    notice = (
+        Notification.objects.filter(pk=pk, user_id=user.pk).first()
+        if user.is_authenticated
+        else None
+    )
+    if notice is None:
+        raise Http404("未找到该通知。")
+    return notice

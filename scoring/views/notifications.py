@@ -3,9 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
+
+from units.permissions import notification_get_for_user
 
 from ..models import Notification
 from ..services.notifications import notification_mark_read
@@ -25,10 +26,8 @@ def notice_list(request):
 @login_required
 @require_POST
 def notice_read(request, pk: int):
-    # A notice is its recipient's alone: anyone else's is a 404, never a 403.
-    if not Notification.objects.filter(pk=pk, user=request.user).exists():
-        raise Http404("未找到该通知。")
-    notification_mark_read(user=request.user, pk=pk)
+    notice = notification_get_for_user(user=request.user, pk=pk)
+    notification_mark_read(user=request.user, pk=notice.pk)
     messages.success(request, "已标为已读。")
     return redirect("scoring:notifications")
 
