@@ -42,6 +42,7 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from reports.exporters import summary_workbook  # noqa: E402
+from scoring.cycles.services import slots_sync  # noqa: E402
 from scoring.models import (  # noqa: E402
     Cycle,
     CycleIndicator,
@@ -54,8 +55,7 @@ from scoring.models import (  # noqa: E402
     SubmissionEvent,
     SubmissionVersion,
 )
-from scoring.results import cycle_results  # noqa: E402
-from scoring.services.cycles import slots_sync  # noqa: E402
+from scoring.results.selectors import cycle_results  # noqa: E402
 from units.models import Unit  # noqa: E402
 
 # What each new slot becomes, by its position modulo 20 (deterministic, no randomness).

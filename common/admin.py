@@ -1,11 +1,14 @@
 """Admin building blocks shared by every app."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
+
+from common.errors import DomainError
+from common.signals import catalogue_changed
 
 
 class ChineseExportForm(SelectableFieldsExportForm):
@@ -42,3 +45,60 @@ class SheetImportExportAdmin(ImportExportModelAdmin):
             )
             return HttpResponseRedirect(url)
         return super().process_result(result, request)
+
+
+class CatalogueChangeAdminMixin:
+    """After any admin write (form, inline, delete or Excel import), announce the change.
+
+    scoring listens (common.signals.catalogue_changed) and re-syncs open cycles: it adds the
+    slots a new responsibility or member unit calls for and removes only slots that hold nothing.
+    """
+
+    def _announce_change(self, request) -> None:
+        catalogue_changed.send(sender=type(self), actor=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._announce_change(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._announce_change(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._announce_change(request)
+
+    def process_result(self, result, request):
+        response = super().process_result(result, request)
+        if not (result.has_errors() or result.has_validation_errors()):
+            self._announce_change(request)
+        return response
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Listed and viewable, never added, changed or deleted (not even by a superuser)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceErrorsAsMessages:
+    """A DomainError raised by a service from save_model becomes an error message.
+
+    The admin's changeform_view runs in a transaction, so nothing of the failed save remains;
+    the user is sent back to the form with the service's own (Chinese) message.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())

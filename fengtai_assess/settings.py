@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "units.context_processors.role",
+                "scoring.notifications.context_processors.unread_notices",
             ],
         },
     },

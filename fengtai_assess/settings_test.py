@@ -14,8 +14,8 @@ os.environ["DJANGO_PRIVATE_MEDIA_ROOT"] = tempfile.mkdtemp(
     prefix=f"fengtai-test-private-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-"
 )
 
-from .settings import *  # noqa: E402,F403
-from .settings import STORAGES  # noqa: E402
+from fengtai_assess.settings import *  # noqa: E402,F403
+from fengtai_assess.settings import STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests talk plain HTTP to the test client; production keeps these on.

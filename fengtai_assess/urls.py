@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from common import views as common_views
+from fengtai_assess import views as common_views
 
 admin.site.site_header = "丰台区产改落实情况评价考核系统 · 管理后台"
 admin.site.site_title = "产改考核管理后台"

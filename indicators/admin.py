@@ -1,12 +1,10 @@
 from django.contrib import admin
 
-from common.admin import SheetImportExportAdmin
-from scoring.admin_hooks import SlotSyncAdminMixin
+from common.admin import CatalogueChangeAdminMixin, SheetImportExportAdmin
+from indicators import selectors
+from indicators.models import Indicator, Level1, Level2, Responsibility
+from indicators.resources import IndicatorResource, ResponsibilityResource
 from units.models import Unit
-
-from . import selectors
-from .models import Indicator, Level1, Level2, Responsibility
-from .resources import IndicatorResource, ResponsibilityResource
 
 
 class ResponsibleUnitFilter(admin.SimpleListFilter):
@@ -74,7 +72,7 @@ class ResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SlotSyncAdminMixin, SheetImportExportAdmin):
+class IndicatorAdmin(CatalogueChangeAdminMixin, SheetImportExportAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["number", "name", "level2", "level1_label", "responsibility", "member_scope"]
     list_display_links = ["name"]
@@ -99,7 +97,7 @@ class IndicatorAdmin(SlotSyncAdminMixin, SheetImportExportAdmin):
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(SlotSyncAdminMixin, SheetImportExportAdmin):
+class ResponsibilityAdmin(CatalogueChangeAdminMixin, SheetImportExportAdmin):
     resource_classes = [ResponsibilityResource]
     list_display = ["indicator", "unit", "position", "role"]
     list_filter = ["unit", "indicator__level2__level1"]

@@ -3,8 +3,7 @@
 from openpyxl import Workbook
 
 from common import xlsx
-
-from . import selectors
+from indicators import selectors
 
 TITLE = "丰台区《新时期产业工人队伍建设改革方案》落实情况评价考核指标责任分工"
 SHEET_TITLE = "责任分工"

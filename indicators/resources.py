@@ -8,9 +8,8 @@ from common.resources.SheetResource.
 from import_export import fields, widgets
 
 from common.resources import IntegerCellWidget, LookupWidget, SheetResource, TextWidget, cell_text
+from indicators.models import Indicator, Level2, MemberScope, Responsibility
 from units.models import Unit
-
-from .models import Indicator, Level2, MemberScope, Responsibility
 
 
 class MemberScopeWidget(widgets.Widget):

@@ -5,9 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from indicators.models import Indicator, Level1, Level2, MemberScope, Responsibility
 from units.models import Unit
-
-from .models import Indicator, Level1, Level2, MemberScope, Responsibility
 
 
 @dataclass(frozen=True)

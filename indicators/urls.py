@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from indicators import views
 
 app_name = "indicators"
 

@@ -3,12 +3,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from common.http import client_ip
+from common.signals import export_made
 from common.xlsx import xlsx_response
-from reports.models import ExportKind
-from reports.services import export_record
+from indicators import exports, selectors
 from units.models import Unit
-
-from . import exports, selectors
 
 
 @login_required
@@ -40,7 +38,10 @@ def catalogue(request):
 @login_required
 @require_GET
 def catalogue_export(request):
-    export_record(kind=ExportKind.CATALOGUE, user=request.user, ip=client_ip(request))
+    # The export log lives in reports, a higher layer: it records what this signal announces.
+    export_made.send(
+        sender=catalogue_export, kind="catalogue", user=request.user, ip=client_ip(request)
+    )
     return xlsx_response(
         exports.catalogue_workbook(),
         filename=exports.CATALOGUE_FILENAME,

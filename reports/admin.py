@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ExportLog
+from reports.models import ExportLog
 
 
 @admin.register(ExportLog)

@@ -9,14 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from reports.selectors import cycle_fields, latest_figures, percent, versions_with_figures
 from scoring import calculations as calc
 from scoring.models import Cycle, FigureField, FigureKind
-from scoring.results import CycleResults, IndicatorRow, cycle_results
+from scoring.results.selectors import CycleResults, IndicatorRow, cycle_results
 
 # figure_rows' own arithmetic, reused so the numbers cannot drift (see reports.selectors).
-from scoring.selectors import FigureRow, _ratio
-
-from .selectors import cycle_fields, latest_figures, percent, versions_with_figures
+from scoring.submissions.figures import FigureRow, _ratio
 
 
 def _diff(a: Decimal | None, b: Decimal | None) -> Decimal | None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from units.permissions import user_reads_everything
-
-from .comparison import Comparison
-from .exporters.base import Column, Exporter, Row, XlsxFile, render_workbook
-from .exporters.styles import CENTER, INTEGER, NUMBER, PERCENT, POINTS
+from reports.comparison import Comparison
+from reports.exporters.base import Column, Exporter, Row, XlsxFile, render_workbook
+from reports.exporters.styles import CENTER, INTEGER, NUMBER, PERCENT, POINTS
+from scoring.access import user_reads_everything
 
 FALLBACK_FILENAME = "fengtai-comparison.xlsx"
 

@@ -37,6 +37,10 @@ from datetime import datetime
 from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
+from reports.exporters.base import Column, Exporter, Row, render_workbook
+from reports.exporters.styles import CENTER, INTEGER
+from scoring.access import user_is_office
+from scoring.evidence.services import EvidenceIntegrityError, evidence_verified_chunks
 from scoring.models import (
     Cycle,
     CycleIndicator,
@@ -45,11 +49,6 @@ from scoring.models import (
     SubmissionEvent,
     SubmissionVersion,
 )
-from scoring.services.evidence import EvidenceIntegrityError, evidence_verified_chunks
-from units.permissions import user_is_office
-
-from .exporters.base import Column, Exporter, Row, render_workbook
-from .exporters.styles import CENTER, INTEGER
 
 logger = logging.getLogger(__name__)
 

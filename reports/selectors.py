@@ -14,6 +14,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+# The summary workbook's definitions of 逾期 and of a first submission, so the page and the
+# Excel count the same slots.
+from reports.exporters.context import days_overdue, slot_is_overdue
+from reports.exporters.reads import first_submissions
 from scoring import calculations as calc
 from scoring.models import (
     Cycle,
@@ -24,15 +28,11 @@ from scoring.models import (
     SlotStatus,
     SubmissionVersion,
 )
-from scoring.results import CycleResults, IndicatorRow, cycle_results, slot_item_status
+from scoring.results.selectors import CycleResults, IndicatorRow, cycle_results, slot_item_status
 
 # figure_rows' own arithmetic (ratio, trailing zeros), reused so the numbers cannot drift.
-from scoring.selectors import FigureRow, _plain, _ratio, days_left
-
-# The summary workbook's definitions of 逾期 and of a first submission, so the page and the
-# Excel count the same slots.
-from .exporters.context import days_overdue, slot_is_overdue
-from .exporters.reads import first_submissions
+from scoring.submissions.figures import FigureRow, _plain, _ratio
+from scoring.submissions.selectors import days_left
 
 # A unit's part counts as handed in once it has left the unit's hands and not come back:
 # waiting for the unit approver, waiting for the office, or approved. 已退回 is back with the

@@ -1,6 +1,6 @@
 """Writes of the reports app: the export audit."""
 
-from .models import ExportKind, ExportLog
+from reports.models import ExportKind, ExportLog
 
 
 def export_record(
@@ -19,3 +19,10 @@ def export_record(
         detail=detail or {},
         ip_address=ip,
     )
+
+
+def export_record_on_signal(
+    sender, *, kind: str, user=None, ip: str | None = None, **kwargs
+) -> None:
+    """Receiver of common.signals.export_made (exports made by the layers below reports)."""
+    export_record(kind=ExportKind(kind), user=user, ip=ip)

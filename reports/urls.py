@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from . import views
+from reports import views
 
 app_name = "reports"
 
@@ -13,7 +13,7 @@ urlpatterns += [
     path("compare/", views.compare, name="compare"),
     path("compare/download/", views.compare_download, name="compare_download"),
 ]
-from . import views_summary  # noqa: E402  (the summary workbook download)
+from reports import views_summary  # noqa: E402  (the summary workbook download)
 
 urlpatterns.append(
     path("summary/<int:cycle_pk>.xlsx", views_summary.summary_download, name="summary_download")

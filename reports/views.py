@@ -16,14 +16,13 @@ from django.views.decorators.http import require_GET
 
 from common.http import client_ip, content_disposition
 from common.xlsx import xlsx_response
+from reports import charts, comparison, comparison_sheets, selectors
+from reports import evidence_zip as package_zip
+from reports.models import ExportKind
+from reports.services import export_record
+from scoring.access import user_is_office, user_reads_everything
+from scoring.cycles.selectors import cycle_current
 from scoring.models import Cycle
-from scoring.selectors import cycle_current
-from units.permissions import user_is_office, user_reads_everything
-
-from . import charts, comparison, comparison_sheets, selectors
-from . import evidence_zip as package_zip
-from .models import ExportKind
-from .services import export_record
 
 NOT_FOUND = "未找到该页面，或您无权访问。"
 

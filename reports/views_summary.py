@@ -7,11 +7,10 @@ from django.views.decorators.http import require_GET
 
 from common.http import client_ip
 from common.xlsx import xlsx_response
+from reports.exporters import summary_allowed, summary_filename, summary_workbook
+from reports.models import ExportKind
+from reports.services import export_record
 from scoring.models import Cycle
-
-from .exporters import summary_allowed, summary_filename, summary_workbook
-from .models import ExportKind
-from .services import export_record
 
 NOT_FOUND = "未找到该考核周期，或您无权访问。"
 

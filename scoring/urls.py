@@ -1,23 +1,21 @@
-from django.urls import path
+"""The scoring namespace: each domain package brings its own URLs."""
 
-from . import urls_cycles, urls_notifications, urls_review
-from .views import unit
+from scoring.cycles import urls as cycles
+from scoring.evidence import urls as evidence
+from scoring.notifications import urls as notifications
+from scoring.results import urls as results
+from scoring.review import urls as review
+from scoring.scheme import urls as scheme
+from scoring.submissions import urls as submissions
 
 app_name = "scoring"
 
 urlpatterns = [
-    path("tasks/", unit.tasks, name="tasks"),
-    path("tasks/<int:pk>/", unit.slot_detail, name="slot_detail"),
-    path("tasks/<int:pk>/versions/<int:number>/", unit.version_detail, name="version_detail"),
-    path("tasks/<int:pk>/files/", unit.evidence_upload, name="evidence_upload"),
-    path(
-        "tasks/<int:pk>/files/<int:file_pk>/remove/", unit.evidence_delete, name="evidence_delete"
-    ),
-    path("tasks/<int:pk>/forward/", unit.slot_forward, name="slot_forward"),
-    path("tasks/<int:pk>/unit-return/", unit.slot_unit_return, name="slot_unit_return"),
-    path("approvals/", unit.approvals, name="approvals"),
-    path("files/<int:pk>/", unit.evidence_download, name="evidence_download"),
+    *submissions.urlpatterns,
+    *evidence.urlpatterns,
+    *review.urlpatterns,
+    *cycles.urlpatterns,
+    *scheme.urlpatterns,
+    *results.urlpatterns,
+    *notifications.urlpatterns,
 ]
-
-# The office's pages and the notices live in their own modules, in the same namespace.
-urlpatterns += urls_review.urlpatterns + urls_cycles.urlpatterns + urls_notifications.urlpatterns

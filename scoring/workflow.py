@@ -1,9 +1,94 @@
-"""The one table of allowed slot transitions."""
+"""The workflow's rules in one place: the allowed slot and cycle transitions, the row lock, and the
+audit events written by every transition."""
 
-from .errors import DomainError
-from .models import SlotStatus
+from django.db import transaction
+
+from common.errors import DomainError
+from scoring.models import (
+    Cycle,
+    CycleAction,
+    CycleEvent,
+    CycleStatus,
+    EventAction,
+    Slot,
+    SlotStatus,
+    SubmissionEvent,
+)
+
+# The one table of cycle transitions: action -> (from, to, audit action, name for messages).
+CYCLE_TRANSITIONS = {
+    "open": (CycleStatus.PREPARING, CycleStatus.OPEN, CycleAction.OPENED, "开启填报"),
+    "start_review": (
+        CycleStatus.OPEN,
+        CycleStatus.REVIEWING,
+        CycleAction.REVIEW_STARTED,
+        "进入评审",
+    ),
+    "publish": (CycleStatus.REVIEWING, CycleStatus.PUBLISHED, CycleAction.PUBLISHED, "发布结果"),
+    "archive": (CycleStatus.PUBLISHED, CycleStatus.ARCHIVED, CycleAction.ARCHIVED, "归档"),
+}
+
+
+def cycle_event(
+    *,
+    cycle: Cycle,
+    action: CycleAction,
+    actor=None,
+    reason: str = "",
+    ip: str | None = None,
+    data: dict | None = None,
+    from_status: str = "",
+    to_status: str = "",
+) -> CycleEvent:
+    return CycleEvent.objects.create(
+        cycle=cycle,
+        action=action,
+        actor=actor,
+        reason=reason,
+        ip_address=ip,
+        data=data or {},
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
+def slot_lock(slot: Slot) -> Slot:
+    """Re-read the slot under a row lock (inside transaction.atomic)."""
+    assert transaction.get_connection().in_atomic_block, "slot_lock needs a transaction"
+    return (
+        Slot.objects.select_for_update(of=("self",))
+        .select_related("cycle", "indicator", "unit")
+        .get(pk=slot.pk)
+    )
+
+
+def event_record(
+    *,
+    slot: Slot,
+    action: EventAction,
+    actor=None,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    version_number: int | None = None,
+    ip: str | None = None,
+    data: dict | None = None,
+) -> SubmissionEvent:
+    return SubmissionEvent.objects.create(
+        slot=slot,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        version_number=version_number,
+        ip_address=ip,
+        data=data or {},
+    )
+
 
 S = SlotStatus
+
 
 # action -> (statuses it may start from, human name used in error messages)
 ALLOWED: dict[str, tuple[frozenset[str], str]] = {

@@ -1,15 +1,13 @@
 from django.contrib import admin
 
-from common.admin import SheetImportExportAdmin
-from scoring.admin_hooks import SlotSyncAdminMixin
-
-from .models import Unit, UnitMembership
-from .resources import UnitResource
-from .services import user_assign_unit
+from common.admin import CatalogueChangeAdminMixin, SheetImportExportAdmin
+from units.models import Unit, UnitMembership
+from units.resources import UnitResource
+from units.services import user_assign_unit
 
 
 @admin.register(Unit)
-class UnitAdmin(SlotSyncAdminMixin, SheetImportExportAdmin):
+class UnitAdmin(CatalogueChangeAdminMixin, SheetImportExportAdmin):
     resource_classes = [UnitResource]
     list_display = ["display_order", "name", "code", "is_member", "is_active"]
     list_display_links = ["name"]

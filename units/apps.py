@@ -7,6 +7,6 @@ class UnitsConfig(AppConfig):
     verbose_name = "单位与账号"
 
     def ready(self) -> None:
-        from .bootstrap import ensure_role_groups
+        from units.bootstrap import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, dispatch_uid="units.ensure_role_groups")

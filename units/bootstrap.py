@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group, Permission
 
-from .roles import ROLE_GROUPS, Role
+from units.roles import ROLE_GROUPS, Role
 
 # Model permissions used by the Django admin. Object-level access (which unit's data) is
 # decided by units.permissions, never by these.

@@ -1,18 +1,10 @@
-from django.utils.functional import SimpleLazyObject
-
-from .permissions import (
+from units.permissions import (
     user_is_leader,
     user_is_office,
     user_is_unit_approver,
     user_role_label,
     user_unit,
 )
-
-
-def _unread_notices(user) -> int:
-    from scoring.models import Notification
-
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 def role(request):
@@ -28,6 +20,4 @@ def role(request):
         "nav_is_staff": user.is_staff,
         "nav_unit": unit,
         "nav_role_label": user_role_label(user),
-        # One COUNT, run only when a template shows it (the admin's pages do not).
-        "nav_unread_notices": SimpleLazyObject(lambda: _unread_notices(user)),
     }

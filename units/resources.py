@@ -3,8 +3,7 @@
 from import_export import fields
 
 from common.resources import IntegerCellWidget, SheetResource, TextWidget, YesNoWidget
-
-from .models import Unit
+from units.models import Unit
 
 
 class UnitResource(SheetResource):

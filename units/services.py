@@ -4,11 +4,32 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Unit, UnitMembership
-from .permissions import membership_sync_groups
-from .roles import ROLE_GROUPS, Role
+from units.models import Unit, UnitMembership
+from units.roles import ROLE_GROUPS, Role
 
 User = get_user_model()
+
+
+def unit_group(unit: Unit) -> Group:
+    """The unit's permission group, created on first use."""
+    if unit.group_id is None:
+        group, _ = Group.objects.get_or_create(name=f"单位:{unit.code}")
+        Unit.objects.filter(pk=unit.pk).update(group=group)
+        unit.group = group
+    return unit.group
+
+
+@transaction.atomic
+def membership_sync_groups(*, user, unit: Unit | None) -> None:
+    """Put the user in exactly the group of `unit` (or none)."""
+    current = list(user.groups.filter(unit__isnull=False))
+    wanted = unit_group(unit) if unit is not None else None
+    user.groups.remove(*[g for g in current if g != wanted])
+    if wanted is not None:
+        user.groups.add(wanted)
+    for attr in ("_fengtai_roles", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def role_group(role: Role) -> Group:

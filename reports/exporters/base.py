@@ -31,10 +31,16 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from common import xlsx
-from units.permissions import AnyUser
-
-from .cached import fill_cached_values
-from .styles import DRAFT_FONT, HEADER_STYLE, NOTE_FONT, TEXT, named_styles, style_name
+from reports.exporters.cached import fill_cached_values
+from reports.exporters.styles import (
+    DRAFT_FONT,
+    HEADER_STYLE,
+    NOTE_FONT,
+    TEXT,
+    named_styles,
+    style_name,
+)
+from scoring.access import AnyUser
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CREATOR = "产改考核"

@@ -9,13 +9,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from reports.exporters.base import SHANGHAI, Exporter, Formula
 from scoring import calculations as calc
+from scoring.access import user_reads_everything
 from scoring.models import Cycle, CycleIndicator, Slot, SlotStatus
 from scoring.models.slot import EDITABLE_STATUSES
-from scoring.results import CycleResults, cycle_results, slot_item_status
-from units.permissions import user_reads_everything
-
-from .base import SHANGHAI, Exporter, Formula
+from scoring.results.selectors import CycleResults, cycle_results, slot_item_status
 
 SUMMARY_TITLE = "丰台区产改落实情况评价考核汇总表"
 COMMAND_LINE = "命令行"

@@ -14,11 +14,16 @@ from decimal import Decimal
 
 from openpyxl.chart import BarChart, Reference
 
-from scoring.models import AdjustmentKind, Cycle, GradeLevel, ScoringMethod
-from units.permissions import AnyUser
-
-from .base import FIRST_DATA_ROW, HEADER_ROW, Column, Formula, Row, XlsxFile, render_workbook
-from .context import (
+from reports.exporters.base import (
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    Column,
+    Formula,
+    Row,
+    XlsxFile,
+    render_workbook,
+)
+from reports.exporters.context import (
     SUMMARY_TITLE,
     SummarySheet,
     local_time,
@@ -26,10 +31,12 @@ from .context import (
     rate_formula,
     summary_context,
 )
-from .styles import CENTER, PERCENT, POINTS
-from .summary_slots import DetailSheet, FigureSheet
-from .summary_table import TableSheet
-from .summary_units import TodoSheet, UnitSheet
+from reports.exporters.styles import CENTER, PERCENT, POINTS
+from reports.exporters.summary_slots import DetailSheet, FigureSheet
+from reports.exporters.summary_table import TableSheet
+from reports.exporters.summary_units import TodoSheet, UnitSheet
+from scoring.access import AnyUser
+from scoring.models import AdjustmentKind, Cycle, GradeLevel, ScoringMethod
 
 
 class AboutSheet(SummarySheet):

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scoring.selectors import figure_rows
-
-from . import reads
-from .base import Column
-from .context import SummarySheet, slot_score, user_display
-from .styles import CENTER, DATETIME, INTEGER, NUMBER, PERCENT, POINTS
+from reports.exporters import reads
+from reports.exporters.base import Column
+from reports.exporters.context import SummarySheet, slot_score, user_display
+from reports.exporters.styles import CENTER, DATETIME, INTEGER, NUMBER, PERCENT, POINTS
+from scoring.submissions.figures import figure_rows
 
 
 class DetailSheet(SummarySheet):

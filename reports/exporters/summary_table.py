@@ -18,13 +18,18 @@ from itertools import groupby
 
 from indicators.exports import COLUMN_WIDTHS as CATALOGUE_WIDTHS
 from indicators.exports import HEADERS as CATALOGUE_HEADERS
+from reports.exporters.base import Column, Formula, Row
+from reports.exporters.context import (
+    NOT_APPLICABLE,
+    UNSCORED,
+    SummarySheet,
+    points_text,
+    rate_formula,
+)
+from reports.exporters.styles import CENTER, PERCENT, POINTS, TEXT
 from scoring import calculations as calc
 from scoring.models import AdjustmentKind
-from scoring.results import IndicatorRow
-
-from .base import Column, Formula, Row
-from .context import NOT_APPLICABLE, UNSCORED, SummarySheet, points_text, rate_formula
-from .styles import CENTER, PERCENT, POINTS, TEXT
+from scoring.results.selectors import IndicatorRow
 
 # As in the catalogue export: 一级, 二级 and 序号 are short labels, centred.
 _CATALOGUE_COLUMNS = tuple(

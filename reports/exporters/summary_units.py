@@ -6,12 +6,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 
+from reports.exporters import reads
+from reports.exporters.base import Column, Formula, Row
+from reports.exporters.context import SummarySheet, days_overdue, rate_formula, slot_is_overdue
+from reports.exporters.styles import CENTER, DATETIME, INTEGER, PERCENT, POINTS
 from scoring.models import Slot, SlotStatus
-
-from . import reads
-from .base import Column, Formula, Row
-from .context import SummarySheet, days_overdue, rate_formula, slot_is_overdue
-from .styles import CENTER, DATETIME, INTEGER, PERCENT, POINTS
 
 RATE_STEP = Decimal("0.0001")
 

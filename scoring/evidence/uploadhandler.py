@@ -6,7 +6,7 @@ instead of after it has filled the disk.
 
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 
-from .validation import EvidencePolicy
+from scoring.evidence.validation import EvidencePolicy
 
 
 class BoundedTemporaryFileUploadHandler(TemporaryFileUploadHandler):

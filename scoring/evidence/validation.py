@@ -20,7 +20,7 @@ from typing import BinaryIO
 import olefile
 from django.conf import settings
 
-from .filenames import clean_filename, extension_of
+from scoring.evidence.filenames import clean_filename, extension_of
 
 MB = 1024 * 1024
 CHUNK_SIZE = MB

@@ -1,9 +1,9 @@
-from .cycle import Cycle, CycleDesignation, CycleStatus
-from .events import EventAction, SubmissionEvent
-from .evidence import EvidenceFile
-from .figures import FigureField, FigureKind, FigureTemplate, FigureValue
-from .notifications import NoticeKind, Notification
-from .scheme import (
+from scoring.models.cycle import Cycle, CycleDesignation, CycleStatus
+from scoring.models.events import EventAction, SubmissionEvent
+from scoring.models.evidence import EvidenceFile
+from scoring.models.figures import FigureField, FigureKind, FigureTemplate, FigureValue
+from scoring.models.notifications import NoticeKind, Notification
+from scoring.models.scheme import (
     Adjustment,
     AdjustmentKind,
     CycleAction,
@@ -12,7 +12,7 @@ from .scheme import (
     GradeLevel,
     ScoringMethod,
 )
-from .slot import (
+from scoring.models.slot import (
     Slot,
     SlotGroupObjectPermission,
     SlotStatus,

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from .slot import Slot
+from scoring.models.slot import Slot
 
 
 class EventAction(models.TextChoices):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 
-from .slot import Slot
+from scoring.models.slot import Slot
 
 
 def evidence_storage():

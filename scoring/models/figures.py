@@ -2,9 +2,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from indicators.models import Indicator
-
-from .cycle import Cycle
-from .slot import Slot
+from scoring.models.cycle import Cycle
+from scoring.models.slot import Slot
 
 figure_code_validator = RegexValidator(
     r"^[a-z][a-z0-9_]{0,39}$", "代码须为小写英文字母、数字或下划线。"

@@ -5,10 +5,9 @@ from django.conf import settings
 from django.db import models
 
 from indicators.models import Indicator
+from scoring.models.cycle import Cycle
+from scoring.models.events import AuditEvent
 from units.models import Unit
-
-from .cycle import Cycle
-from .events import AuditEvent
 
 
 class ScoringMethod(models.TextChoices):

@@ -3,9 +3,8 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from indicators.models import Indicator
+from scoring.models.cycle import Cycle
 from units.models import Unit
-
-from .cycle import Cycle
 
 
 class SlotStatus(models.TextChoices):

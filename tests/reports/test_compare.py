@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from reports import comparison
 from reports.models import ExportKind, ExportLog
 from scoring.models import Cycle, CycleIndicator
-from scoring.results import cycle_results
+from scoring.results.selectors import cycle_results
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db

@@ -22,9 +22,9 @@ from reports import charts, selectors
 from reports.models import ExportLog
 from scoring import calculations as calc
 from scoring.models import Cycle, CycleStatus, Slot, SlotStatus, SubmissionVersion
-from scoring.results import cycle_results, slot_item_status
-from scoring.selectors import figure_rows
-from scoring.services.review import score_record, submission_approve
+from scoring.results.selectors import cycle_results, slot_item_status
+from scoring.review.services import score_record, submission_approve
+from scoring.submissions.figures import figure_rows
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db

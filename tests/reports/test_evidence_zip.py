@@ -23,12 +23,12 @@ from openpyxl import load_workbook
 
 from reports import evidence_zip as ez
 from reports.models import ExportKind, ExportLog
-from scoring.demo_files import pdf_bytes
+from scoring.demo.files import pdf_bytes
+from scoring.evidence.services import CHUNK, evidence_add, evidence_remove
 from scoring.models import Cycle, CycleIndicator, EvidenceFile, Slot, SlotStatus
 from scoring.models.evidence import evidence_storage
-from scoring.services.evidence import CHUNK, evidence_add, evidence_remove
-from scoring.services.review import submission_approve, submission_return
-from scoring.services.submissions import DraftInput, submission_save_draft, submission_submit
+from scoring.review.services import submission_approve, submission_return
+from scoring.submissions.services import DraftInput, submission_save_draft, submission_submit
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from common.xlsx import XLSX_CONTENT_TYPE
 from reports.models import ExportKind, ExportLog
+from scoring.cycles.services import cycle_transition
 from scoring.models import Cycle
-from scoring.services.cycles import cycle_transition
 
 SHEETS = ["说明", "总表", "一级指标汇总", "单位汇总", "明细", "待办与逾期", "填报数据"]
 

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from reports.exporters import summary_workbook
 from scoring.models import Cycle
-from scoring.results import cycle_results
+from scoring.results.selectors import cycle_results
 
 from .test_summary_workbook import num, score_more_of_the_demo, seed_demo
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from scoring.models import Slot, SlotStatus, SubmissionVersion
-from scoring.results import cycle_results
-from scoring.selectors import figure_rows
+from scoring.results.selectors import cycle_results
+from scoring.submissions.figures import figure_rows
 
 from .test_summary_workbook import FIRST, num, rate, render, score_more_of_the_demo, seed_demo
 

@@ -16,17 +16,12 @@ from openpyxl import load_workbook
 
 from common.numerals import chinese_numeral
 from reports.exporters import summary_workbook
+from scoring.cycles.services import cycle_transition
 from scoring.models import Cycle, CycleIndicator, Slot
-from scoring.results import cycle_results
-from scoring.services.cycles import cycle_transition
-from scoring.services.review import (
-    adjustment_add,
-    indicator_override,
-    score_record,
-    slot_mark_not_applicable,
-    submission_approve,
-)
-from scoring.services.submissions import DraftInput, submission_save_draft, submission_submit
+from scoring.results.selectors import cycle_results
+from scoring.results.services import adjustment_add, indicator_override
+from scoring.review.services import score_record, slot_mark_not_applicable, submission_approve
+from scoring.submissions.services import DraftInput, submission_save_draft, submission_submit
 
 FIRST = 4  # first data row: banner, title, header above
 SHEETS = ["说明", "总表", "一级指标汇总", "单位汇总", "明细", "待办与逾期", "填报数据"]

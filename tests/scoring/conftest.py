@@ -7,11 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from scoring.demo_files import pdf_bytes
+from scoring.cycles.services import cycle_create, cycle_open
+from scoring.demo.files import pdf_bytes
+from scoring.evidence.services import evidence_add
 from scoring.models import Cycle, EvidenceFile, FigureField, Slot, SubmissionVersion
-from scoring.services.cycles import cycle_create, cycle_open
-from scoring.services.evidence import evidence_add
-from scoring.services.submissions import DraftInput, submission_save_draft, submission_submit
+from scoring.submissions.services import DraftInput, submission_save_draft, submission_submit
 from units.roles import Role
 
 

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 
-from scoring.demo_files import pdf_bytes
+from scoring.demo.files import pdf_bytes
 from scoring.models import FigureField, Slot, SlotStatus
 from units.roles import Role
 

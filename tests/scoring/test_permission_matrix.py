@@ -21,9 +21,9 @@ from scoring.models import (
     SlotStatus,
     SubmissionEvent,
 )
-from scoring.services.notifications import notify
-from scoring.services.review import submission_approve
-from scoring.services.submissions import DraftInput, submission_forward, submission_save_draft
+from scoring.notifications.services import notify
+from scoring.review.services import submission_approve
+from scoring.submissions.services import DraftInput, submission_forward, submission_save_draft
 from units.roles import Role
 
 from .conftest import draft_file_add, pdf_upload, slot_submit_with_pdf

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from scoring.services.evidence import evidence_sweep
+from scoring.evidence.services import evidence_sweep
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ python manage.py send_reminders
 
 from django.core.management.base import BaseCommand
 
-from scoring.services.notifications import reminders_send
+from scoring.notifications.services import reminders_send
 
 
 class Command(BaseCommand):

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from scoring.cycles.services import cycle_create, cycle_open
 from scoring.models import Cycle, CycleIndicator, Slot, SlotStatus
-from scoring.services.cycles import cycle_create, cycle_open, scheme_update
-from scoring.services.review import submission_approve
+from scoring.review.services import submission_approve
+from scoring.scheme.services import scheme_update
 
 from ..conftest import slot_of, slot_submit_with_pdf
 

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import RequestFactory
 from django.urls import reverse
 
+from scoring.access import slot_get_for_user, slots_writable_by
 from scoring.models import (
     CycleEvent,
     EvidenceFile,
@@ -14,7 +15,6 @@ from scoring.models import (
     SubmissionEvent,
     SubmissionVersion,
 )
-from units.permissions import slot_get_for_user, slots_writable_by
 from units.roles import ROLE_GROUPS, Role
 
 from .conftest import GRADE_NUMBER

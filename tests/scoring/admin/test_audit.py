@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import Indicator
+from scoring.cycles.services import cycle_create
 from scoring.models import (
     Adjustment,
     Cycle,
@@ -20,7 +21,6 @@ from scoring.models import (
     SlotStatus,
     SubmissionEvent,
 )
-from scoring.services.cycles import cycle_create
 from units.models import Unit
 
 from .conftest import GRADE_NUMBER

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scoring.models import Adjustment, Cycle, CycleEvent, CycleIndicator, GradeLevel, Notification
-from scoring.services.notifications import notify
-from scoring.services.review import adjustment_add
+from scoring.notifications.services import notify
+from scoring.results.services import adjustment_add
 
 pytestmark = pytest.mark.django_db
 

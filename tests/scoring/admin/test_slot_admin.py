@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from scoring.cycles.services import cycle_create
 from scoring.models import Slot, SlotStatus
-from scoring.services.cycles import cycle_create
 
 from .conftest import DEDUCT_NUMBER, GRADE_NUMBER
 from .support import SLOTS, slot_change_url

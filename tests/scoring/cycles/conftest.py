@@ -10,8 +10,8 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 from openpyxl import Workbook
 
+from scoring.cycles.services import cycle_create
 from scoring.models import Cycle
-from scoring.services.cycles import cycle_create
 
 _MESSAGE = re.compile(r'<li class="msg msg-(\w+)">(.*?)</li>', re.S)
 

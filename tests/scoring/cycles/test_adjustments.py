@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from scoring.cycles.services import cycle_open
 from scoring.models import (
     Adjustment,
     AdjustmentKind,
@@ -14,7 +15,6 @@ from scoring.models import (
     CycleIndicator,
     CycleStatus,
 )
-from scoring.services.cycles import cycle_open
 from units.models import Unit
 
 from .conftest import flashed, new_cycle, text_of

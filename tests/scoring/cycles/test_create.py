@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import Indicator, Responsibility
+from scoring.cycles.services import designation_add
 from scoring.models import (
     Cycle,
     CycleAction,
@@ -20,7 +21,7 @@ from scoring.models import (
     GradeLevel,
     ScoringMethod,
 )
-from scoring.services.cycles import DEFAULT_GRADE_LEVELS, designation_add, grade_levels_set
+from scoring.scheme.services import DEFAULT_GRADE_LEVELS, grade_levels_set
 from units.models import Unit
 
 from .conftest import flashed, new_cycle, shown

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.errors import DomainError
+from common.errors import DomainError
 from scoring.models import CycleAction, CycleEvent, CycleIndicator, CycleStatus
-from scoring.services.cycle_settings import cycle_settings_update, scheme_items_update
+from scoring.scheme.services import cycle_settings_update, scheme_items_update
 
 from .conftest import new_cycle
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from scoring.cycles.services import cycle_open
 from scoring.models import (
     Cycle,
     CycleAction,
@@ -15,7 +16,6 @@ from scoring.models import (
     Slot,
     SubmissionEvent,
 )
-from scoring.services.cycles import cycle_open
 from units.models import Unit
 
 from .conftest import flashed

@@ -14,7 +14,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, reverse
 
-from scoring import urls_cycles
+from scoring.cycles import urls as cycle_urls
+from scoring.cycles.services import cycle_open
 from scoring.models import (
     Adjustment,
     Cycle,
@@ -25,9 +26,10 @@ from scoring.models import (
     Slot,
     SubmissionEvent,
 )
-from scoring.resources import dataset_from_xlsx
-from scoring.services.cycles import cycle_open
-from scoring.views.cycles.scheme import import_payload
+from scoring.results import urls as result_urls
+from scoring.scheme import urls as scheme_urls
+from scoring.scheme.resources import dataset_from_xlsx
+from scoring.scheme.views import import_payload
 
 from .conftest import new_cycle, xlsx_upload
 
@@ -287,7 +289,12 @@ def test_matrix(client, request, world, case: Case, role: str):
 
 
 def test_every_cycle_url_is_in_the_matrix():
-    names = {p.name for p in urls_cycles.urlpatterns if isinstance(p, URLPattern)}
+    names = {
+        p.name
+        for module in (cycle_urls, scheme_urls, result_urls)
+        for p in module.urlpatterns
+        if isinstance(p, URLPattern)
+    }
     assert names == {case.name for case in CASES}
     for case in CASES:
         assert set(case.expected) == set(ROLES), case.id

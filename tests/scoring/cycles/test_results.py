@@ -26,6 +26,7 @@ import pytest
 from django.urls import reverse
 
 from scoring import calculations as calc
+from scoring.cycles.services import cycle_open
 from scoring.models import (
     Adjustment,
     AdjustmentKind,
@@ -34,7 +35,6 @@ from scoring.models import (
     Slot,
     SlotStatus,
 )
-from scoring.services.cycles import cycle_open
 from units.models import Unit
 
 from .conftest import text_of

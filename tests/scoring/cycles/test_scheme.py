@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import Indicator
+from scoring.cycles.services import cycle_open
 from scoring.models import (
     CycleAction,
     CycleEvent,
@@ -14,7 +15,6 @@ from scoring.models import (
     GradeLevel,
     ScoringMethod,
 )
-from scoring.services.cycles import cycle_open
 
 from .conftest import flashed, shown
 

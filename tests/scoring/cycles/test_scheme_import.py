@@ -13,9 +13,9 @@ from django.core.signing import TimestampSigner
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from scoring.cycles.services import cycle_open
 from scoring.models import CycleAction, CycleEvent, CycleIndicator, ScoringMethod
-from scoring.resources import CycleSchemeResource, dataset_from_xlsx, scheme_import
-from scoring.services.cycles import cycle_open
+from scoring.scheme.resources import CycleSchemeResource, dataset_from_xlsx, scheme_import
 
 from .conftest import flashed, new_cycle, xlsx_upload
 

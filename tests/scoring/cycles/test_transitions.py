@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from scoring.models import Cycle, CycleAction, CycleEvent, CycleStatus, Slot
-from scoring.services.cycles import CYCLE_TRANSITIONS
+from scoring.workflow import CYCLE_TRANSITIONS
 
 from .conftest import flashed, shown
 

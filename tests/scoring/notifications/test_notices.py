@@ -7,10 +7,10 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from scoring.cycles.services import cycle_transition
 from scoring.models import NoticeKind, Notification
-from scoring.services.cycles import cycle_transition
-from scoring.services.review import submission_approve, submission_return
-from scoring.services.submissions import submission_forward, submission_unit_return
+from scoring.review.services import submission_approve, submission_return
+from scoring.submissions.services import submission_forward, submission_unit_return
 from units.roles import Role
 
 from ..conftest import slot_submit_with_pdf

@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from scoring.cycles.services import cycle_create, cycle_open
 from scoring.models import NoticeKind, Notification
-from scoring.services.cycles import cycle_create, cycle_open
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from scoring.models import NoticeKind, Notification
-from scoring.services.notifications import notify
+from scoring.notifications.services import notify
 
 pytestmark = pytest.mark.django_db
 

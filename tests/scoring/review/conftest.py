@@ -19,7 +19,7 @@ from scoring.models import (
     SubmissionEvent,
     SubmissionVersion,
 )
-from scoring.services.review import submission_approve
+from scoring.review.services import submission_approve
 from tests.scoring.services.support import save, slot_of, submit
 from units.roles import Role
 

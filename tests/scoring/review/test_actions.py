@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from scoring.cycles.services import cycle_transition
 from scoring.models import EventAction, ScoringMethod, Slot, SlotStatus, SubmissionEvent
-from scoring.services.cycles import cycle_transition
-from scoring.services.review import submission_approve, submission_return
+from scoring.review.services import submission_approve, submission_return
 from tests.scoring.services.support import save, submit
 from tests.scoring.views.pages import errors_shown, messages_shown
 

@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from scoring.errors import DomainError
+from common.errors import DomainError
 from scoring.models import EventAction, Slot, SlotStatus, SubmissionEvent
-from scoring.services.review import ConcurrentChange, submission_approve, submission_return
+from scoring.review.services import ConcurrentChange, submission_approve, submission_return
 from tests.scoring.services.support import open_cycle_create
 from units.roles import Role
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scoring.models import CycleIndicator, ScoringMethod, SlotStatus
-from scoring.services.review import submission_approve, submission_return
-from scoring.services.submissions import DraftInput, submission_save_draft
-from scoring.views.review import text_diff, text_diff_html
+from scoring.review.diff import text_diff, text_diff_html
+from scoring.review.services import submission_approve, submission_return
+from scoring.submissions.services import DraftInput, submission_save_draft
 from tests.scoring.conftest import slot_submit_with_pdf
 from tests.scoring.services.support import open_cycle_create, save, slot_of, submit
 

@@ -9,9 +9,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from scoring.cycles.services import cycle_transition
 from scoring.models import ScoringMethod
-from scoring.services.cycles import cycle_transition
-from scoring.services.review import score_record, slot_mark_not_applicable
+from scoring.review.services import score_record, slot_mark_not_applicable
 
 from .conftest import approved, scheme_set, submitted
 

@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from scoring.cycles.services import cycle_create, cycle_open
+from scoring.evidence.services import evidence_add
 from scoring.models import Cycle, FigureField, Slot
-from scoring.services.cycles import cycle_create, cycle_open
-from scoring.services.evidence import evidence_add
-from scoring.services.submissions import DraftInput, submission_save_draft, submission_submit
+from scoring.submissions.services import DraftInput, submission_save_draft, submission_submit
 
 
 def open_cycle_create(

@@ -8,8 +8,9 @@ from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_perms
 
+from common.errors import DomainError
 from indicators.models import Indicator, Responsibility
-from scoring.errors import DomainError
+from scoring.cycles.services import cycle_create, cycle_open, designation_add, slots_sync
 from scoring.models import (
     CycleDesignation,
     CycleStatus,
@@ -18,9 +19,8 @@ from scoring.models import (
     Slot,
     SlotStatus,
 )
-from scoring.services.cycles import cycle_create, cycle_open, designation_add, slots_sync
 from units.models import Unit
-from units.permissions import unit_group
+from units.services import unit_group
 
 from .support import open_cycle_create, save, slot_of
 

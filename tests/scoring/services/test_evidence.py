@@ -9,11 +9,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-import scoring.services.evidence as evidence_service
-from scoring.demo_files import pdf_bytes
-from scoring.errors import DomainError
+import scoring.evidence.services as evidence_service
+from common.errors import DomainError
+from scoring.demo.files import pdf_bytes
+from scoring.evidence.services import evidence_remove
 from scoring.models import EventAction, EvidenceFile, SlotStatus
-from scoring.services.evidence import evidence_remove
 
 from .support import evidence_root, save, slot_of, stored_files, submit, upload
 
@@ -48,7 +48,7 @@ def test_a_long_title_is_cut_to_200_characters(slot, rsj_reporter):
 
 
 def test_removing_a_file_a_version_holds_keeps_it(slot, rsj_reporter, office_user):
-    from scoring.services.review import submission_return
+    from scoring.review.services import submission_return
 
     evidence = upload(slot, rsj_reporter, "统计说明.pdf", PDF)
     save(slot, rsj_reporter, "说明。", industrial_workers=196400)

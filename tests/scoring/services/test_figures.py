@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from scoring.models import FigureValue
-from scoring.selectors import figure_rows
-from scoring.services.review import submission_approve
-from scoring.services.submissions import submission_save_draft
+from scoring.review.services import submission_approve
+from scoring.submissions.figures import figure_rows
+from scoring.submissions.services import submission_save_draft
 
 from .support import draft_for, figure_ids, open_cycle_create, save, slot_of, submit
 

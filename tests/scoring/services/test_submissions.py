@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from scoring.errors import DomainError
+from common.errors import DomainError
+from scoring.cycles.services import slots_extend_deadline
 from scoring.models import (
     EventAction,
     FigureValue,
@@ -14,9 +15,8 @@ from scoring.models import (
     SubmissionEvent,
     SubmissionVersion,
 )
-from scoring.services.cycles import slots_extend_deadline
-from scoring.services.review import submission_approve, submission_return
-from scoring.services.submissions import (
+from scoring.review.services import submission_approve, submission_return
+from scoring.submissions.services import (
     STALE,
     submission_forward,
     submission_save_draft,
@@ -497,6 +497,6 @@ def test_the_submitted_at_time_is_the_time_given(slot47, rsj_reporter):
 
 
 def _pdf() -> bytes:
-    from scoring.demo_files import pdf_bytes
+    from scoring.demo.files import pdf_bytes
 
     return pdf_bytes("产业工人数量统计说明")

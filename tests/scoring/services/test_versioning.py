@@ -5,10 +5,10 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-from scoring.demo_files import docx_bytes, pdf_bytes
+from scoring.demo.files import docx_bytes, pdf_bytes
+from scoring.evidence.services import evidence_remove
 from scoring.models import EvidenceFile, SlotStatus
-from scoring.services.evidence import evidence_remove
-from scoring.services.review import submission_return
+from scoring.review.services import submission_return
 
 from .support import evidence_root, save, slot_of, submit, upload
 

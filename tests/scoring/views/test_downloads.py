@@ -7,7 +7,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from scoring.demo_files import docx_bytes, pdf_bytes, png_bytes
+from scoring.demo.files import docx_bytes, pdf_bytes, png_bytes
 from tests.scoring.services.support import evidence_root, slot_of, upload
 
 pytestmark = pytest.mark.django_db

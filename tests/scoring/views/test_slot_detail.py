@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from scoring.models import FigureValue, SlotStatus, SubmissionEvent, SubmissionVersion
-from scoring.services.review import submission_return
-from scoring.services.submissions import STALE
+from scoring.review.services import submission_return
+from scoring.submissions.services import STALE
 from tests.scoring.services.support import figure_ids, open_cycle_create, save, slot_of, submit
 
 from .pages import errors_shown, messages_shown

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import Indicator, Level2, Responsibility
+from scoring.cycles.services import slots_sync
 from scoring.models import Slot, SlotStatus
-from scoring.services.cycles import slots_sync
 from tests.scoring.services.support import save, slot_of, submit
 from units.models import Unit
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from scoring.demo_files import docx_bytes, pdf_bytes, png_bytes, xlsx_bytes
+from scoring.demo.files import docx_bytes, pdf_bytes, png_bytes, xlsx_bytes
 from scoring.models import EventAction, EvidenceFile, SlotStatus
 from tests.scoring.evidence import samples
 from tests.scoring.services.support import evidence_root, save, slot_of, stored_files, submit
@@ -276,7 +276,7 @@ def test_the_office_cannot_upload_into_a_units_slot(client, office_user, slot):
 
 
 def test_a_failure_after_the_bytes_were_written_leaves_nothing(client, reporter, slot, monkeypatch):
-    import scoring.services.evidence as evidence_service
+    import scoring.evidence.services as evidence_service
 
     written = []
     real_save = evidence_service.EvidenceFile.save

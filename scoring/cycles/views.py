@@ -1,0 +1,210 @@
+"""考核周期: the list, a new cycle, a cycle's status, transitions, timeline and extensions."""
+
+from collections import Counter, defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from common.errors import DomainError
+from common.forms import form_errors
+from common.http import client_ip
+from scoring.access import office_cycle, require_office
+from scoring.cycles import services as cycle_services
+from scoring.cycles.forms import CycleCreateForm, CycleDatesForm, ExtendForm, TransitionForm
+from scoring.cycles.selectors import _event_summary, _local_text
+from scoring.cycles.services import slots_extend_deadline
+from scoring.models import Cycle, CycleStatus, Slot, SlotStatus
+from scoring.scheme.selectors import scheme_totals
+from scoring.workflow import CYCLE_TRANSITIONS
+
+TRANSITION_CONFIRM = {
+    "open": "开启填报后，考核方案（分值、评分方法、指标文字）将冻结，并为各责任单位生成填报任务。"
+    "确定开启填报吗？",
+    "start_review": "进入评审后，各单位不能再提交（被退回或已延期的除外）。确定进入评审吗？",
+    "publish": "发布后，各单位可以看到本单位得分，且不能再评分或调整。确定发布结果吗？",
+    "archive": "归档后本周期只读。确定归档吗？",
+}
+
+
+def _list_context(create_form: CycleCreateForm) -> dict:
+    cycles = list(Cycle.objects.select_related("previous"))
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for row in Slot.objects.values("cycle_id", "status").annotate(n=Count("id")):
+        counts[row["cycle_id"]][row["status"]] = row["n"]
+    for cycle in cycles:
+        tally = counts[cycle.pk]
+        cycle.slot_total = sum(tally.values())
+        cycle.slot_counts = [(s.value, s.label, tally.get(s.value, 0)) for s in SlotStatus]
+    return {"cycles": cycles, "form": create_form}
+
+
+def _create_initial() -> dict:
+    latest = Cycle.objects.order_by("-year", "-id").first()
+    if latest is None:
+        return {}
+    year = latest.year + 1
+    return {"name": f"{year}年度", "year": year, "previous": latest.pk}
+
+
+@login_required
+@require_GET
+def cycle_list(request):
+    """考核周期: every cycle with its status, window and slots, and the form for a new one."""
+    require_office(request)
+    form = CycleCreateForm(initial=_create_initial())
+    return render(request, "scoring/cycles/list.html", _list_context(form))
+
+
+@login_required
+@require_POST
+def cycle_create(request):
+    require_office(request)
+    form = CycleCreateForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            cycle = cycle_services.cycle_create(
+                name=data["name"],
+                year=data["year"],
+                opens_at=data["opens_at"],
+                deadline=data["deadline"],
+                previous=data["previous"],
+                actor=request.user,
+                ip=client_ip(request),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            copied = f"，已复制{data['previous'].name}的考核方案" if data["previous"] else ""
+            messages.success(request, f"已创建考核周期“{cycle.name}”{copied}。")
+            return redirect("scoring:cycle_detail", pk=cycle.pk)
+    return render(request, "scoring/cycles/list.html", _list_context(form))
+
+
+@login_required
+@require_GET
+def cycle_detail(request, pk: int):
+    """A cycle's status and next step, its audit trail, and deadline extensions per unit."""
+    cycle = office_cycle(request, pk)
+    slots = Slot.objects.filter(cycle=cycle)
+    tally = Counter(slots.values_list("status", flat=True))
+    extensions = (
+        slots.filter(deadline_extension__isnull=False)
+        .values("unit__name", "deadline_extension")
+        .annotate(n=Count("id"))
+        .order_by("unit__display_order", "unit__name", "deadline_extension")
+    )
+    transitions = [
+        {"action": action, "label": label, "confirm": TRANSITION_CONFIRM[action]}
+        for action, (source, _target, _audit, label) in CYCLE_TRANSITIONS.items()
+        if source == cycle.status
+    ]
+    events = list(cycle.events.select_related("actor").order_by("-at", "-id"))
+    for event in events:
+        event.summary = _event_summary(event)
+    context = {
+        "cycle": cycle,
+        "statuses": CycleStatus.choices,
+        "transitions": transitions,
+        "slot_total": sum(tally.values()),
+        "slot_counts": [(s.value, s.label, tally.get(s.value, 0)) for s in SlotStatus],
+        "extensions": list(extensions),
+        "extend_form": ExtendForm(cycle=cycle),
+        "dates_form": CycleDatesForm(
+            initial={
+                "opens_at": timezone.localtime(cycle.opens_at),
+                "deadline": timezone.localtime(cycle.deadline),
+            }
+        ),
+        "events": events,
+        "totals": scheme_totals(cycle),
+    }
+    return render(request, "scoring/cycles/detail.html", context)
+
+
+@login_required
+@require_POST
+def cycle_transition(request, pk: int):
+    cycle = office_cycle(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "操作无效，请刷新页面后重试。")
+        return redirect("scoring:cycle_detail", pk=cycle.pk)
+    action = form.cleaned_data["action"]
+    label = CYCLE_TRANSITIONS[action][3]
+    try:
+        cycle_services.cycle_transition(
+            cycle=cycle,
+            action=action,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            ip=client_ip(request),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if action == "open":
+            created = Slot.objects.filter(cycle=cycle).count()
+            messages.success(request, f"已{label}，共 {created} 个填报任务。")
+        else:
+            messages.success(request, f"已{label}。")
+    return redirect("scoring:cycle_detail", pk=cycle.pk)
+
+
+@login_required
+@require_POST
+def cycle_extend(request, pk: int):
+    """Extend the deadline of every slot of one unit in the cycle."""
+    cycle = office_cycle(request, pk)
+    form = ExtendForm(request.POST, cycle=cycle)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect(reverse("scoring:cycle_detail", args=[cycle.pk]) + "#extend")
+    unit, until = form.cleaned_data["unit"], form.cleaned_data["until"]
+    try:
+        count = slots_extend_deadline(
+            slots=list(Slot.objects.filter(cycle=cycle, unit=unit)),
+            until=until,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            ip=client_ip(request),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"已将{unit.name}的 {count} 个填报任务延期至 {_local_text(until)}。"
+        )
+    return redirect(reverse("scoring:cycle_detail", args=[cycle.pk]) + "#extend")
+
+
+@login_required
+@require_POST
+def cycle_dates(request, pk: int):
+    """Change the cycle's window (填报开始/截止时间) for everyone."""
+    cycle = office_cycle(request, pk)
+    form = CycleDatesForm(request.POST)
+    url = reverse("scoring:cycle_detail", args=[cycle.pk]) + "#extend"
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect(url)
+    try:
+        cycle_services.cycle_dates_update(
+            cycle=cycle,
+            opens_at=form.cleaned_data["opens_at"],
+            deadline=form.cleaned_data["deadline"],
+            actor=request.user,
+            ip=client_ip(request),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"已修改填报时间，截止时间为 {_local_text(form.cleaned_data['deadline'])}。"
+        )
+    return redirect(url)

@@ -1,0 +1,194 @@
+"""Evidence files: add to a draft, remove from a draft, open for download, sweep orphans."""
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from common.errors import DomainError
+from scoring.evidence.filenames import clean_filename
+from scoring.evidence.validation import EvidencePolicy, EvidenceRejected, inspect_file
+from scoring.models import EventAction, EvidenceFile, Slot
+from scoring.models.evidence import evidence_storage
+from scoring.submissions.services import draft_bump_revision
+from scoring.workflow import ensure_allowed, event_record, slot_lock
+
+logger = logging.getLogger(__name__)
+
+
+DEFAULT_MAX_SUBMISSION_SIZE = 200 * 1024 * 1024
+
+
+CHUNK = 1024 * 1024
+
+
+def max_submission_size() -> int:
+    return getattr(settings, "EVIDENCE_MAX_SUBMISSION_SIZE", DEFAULT_MAX_SUBMISSION_SIZE)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
+
+
+def evidence_add(
+    *, slot: Slot, actor, upload: UploadedFile, title: str = "", ip: str | None = None
+) -> EvidenceFile:
+    """Check an uploaded file and add it to the slot's draft.
+
+    Precondition: the draft is editable; the file passes every rule of EvidencePolicy; the
+    draft's files stay within the per-submission limit. Effect: the bytes are copied under a
+    random name in the private evidence storage and one EvidenceFile row records the original
+    name, size, type and SHA-256. On any failure neither the row nor the stored file remains.
+    Audit: 上传材料.
+    """
+    name = clean_filename(upload.name or "")
+    policy = EvidencePolicy.from_settings()
+    try:
+        inspection = inspect_file(upload, filename=name, size=upload.size, policy=policy)
+    except EvidenceRejected as exc:
+        raise DomainError(exc.message) from exc
+    title = (title or "").strip()[:200] or Path(name).stem[:200] or name
+
+    stored_name: str | None = None
+    storage = evidence_storage()
+    try:
+        with transaction.atomic():
+            locked = slot_lock(slot)
+            ensure_allowed("save", locked.status)
+            in_draft = (
+                EvidenceFile.objects.filter(slot=locked, in_draft=True).aggregate(
+                    total=Sum("size")
+                )["total"]
+                or 0
+            )
+            if in_draft + upload.size > max_submission_size():
+                raise DomainError(
+                    f"本次填报的材料合计不能超过 {_mb(max_submission_size())}"
+                    f"（已上传 {_mb(in_draft)}），请压缩或删减后再上传。"
+                )
+            evidence = EvidenceFile(
+                slot=locked,
+                title=title,
+                original_name=name,
+                size=upload.size,
+                sha256=inspection.sha256,
+                content_type=inspection.content_type,
+                uploaded_by=actor,
+                uploaded_at=timezone.now(),
+            )
+            upload.seek(0)
+            evidence.file.save("upload", upload, save=False)
+            stored_name = evidence.file.name
+            evidence.save()
+            draft_bump_revision(locked, actor)
+            event_record(
+                slot=locked,
+                action=EventAction.FILE_ADDED,
+                actor=actor,
+                from_status=locked.status,
+                to_status=locked.status,
+                ip=ip,
+                data={"file": name, "sha256": inspection.sha256, "size": upload.size},
+            )
+    except BaseException:
+        if stored_name:
+            storage.delete(stored_name)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, slot: Slot, evidence: EvidenceFile, actor, ip: str | None = None) -> None:
+    """Take a file out of the current draft.
+
+    A file that an earlier version holds stays (versions are immutable); one that no version
+    holds is deleted, its bytes removed only once the transaction has committed.
+    Audit: 移除材料.
+    """
+    locked = slot_lock(slot)
+    ensure_allowed("save", locked.status)
+    evidence = EvidenceFile.objects.select_for_update().filter(pk=evidence.pk, slot=locked).first()
+    if evidence is None or not evidence.in_draft:
+        raise DomainError("该材料不在当前草稿中，可能已被移除，请刷新页面。")
+    name = evidence.original_name
+    if evidence.versions.exists():
+        evidence.in_draft = False
+        evidence.save(update_fields=["in_draft"])
+    else:
+        stored = evidence.file.name
+        evidence.delete()
+        transaction.on_commit(lambda: evidence_storage().delete(stored))
+    draft_bump_revision(locked, actor)
+    event_record(
+        slot=locked,
+        action=EventAction.FILE_REMOVED,
+        actor=actor,
+        from_status=locked.status,
+        to_status=locked.status,
+        ip=ip,
+        data={"file": name},
+    )
+
+
+class EvidenceIntegrityError(Exception):
+    """The stored bytes no longer match the SHA-256 recorded at upload."""
+
+
+def evidence_verified_chunks(evidence: EvidenceFile) -> Iterator[bytes]:
+    """Check the stored file against its SHA-256, then yield its bytes in chunks.
+
+    Raises EvidenceIntegrityError (before any byte is yielded) on a mismatch or a missing file.
+    """
+    storage = evidence_storage()
+    digest = hashlib.sha256()
+    try:
+        with storage.open(evidence.file.name, "rb") as fh:
+            for chunk in iter(lambda: fh.read(CHUNK), b""):
+                digest.update(chunk)
+    except FileNotFoundError as exc:
+        raise EvidenceIntegrityError(f"evidence {evidence.pk}: file missing") from exc
+    if digest.hexdigest() != evidence.sha256:
+        logger.error("evidence %s: SHA-256 mismatch", evidence.pk)
+        raise EvidenceIntegrityError(f"evidence {evidence.pk}: SHA-256 mismatch")
+    return _read_chunks(storage, evidence.file.name)
+
+
+def _read_chunks(storage, name: str) -> Iterator[bytes]:
+    with storage.open(name, "rb") as fh:
+        yield from iter(lambda: fh.read(CHUNK), b"")
+
+
+def evidence_sweep(
+    *, older_than: timedelta = timedelta(hours=1), dry_run: bool = False
+) -> list[str]:
+    """Delete stored files that no EvidenceFile row names (left by a crash mid-upload).
+
+    Only files older than `older_than` are touched, so an upload in progress is never swept.
+    """
+    storage = evidence_storage()
+    root = Path(storage.location)
+    if not root.exists():
+        return []
+    known = set(EvidenceFile.objects.values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    orphans: list[str] = []
+    for path in root.rglob("*"):
+        if not path.is_file():
+            continue
+        name = path.relative_to(root).as_posix()
+        if name in known:
+            continue
+        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        if modified > cutoff:
+            continue
+        orphans.append(name)
+        if not dry_run:
+            storage.delete(name)
+    return orphans

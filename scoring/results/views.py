@@ -1,0 +1,124 @@
+"""考核结果: scores, subtotals, bonus, vetoes and unit ranking; overrides and adjustments."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from common.errors import DomainError
+from common.formats import num, pct
+from common.forms import form_errors
+from common.http import client_ip
+from scoring import calculations as calc
+from scoring.access import office_cycle, reader_cycle, user_is_office
+from scoring.models import AdjustmentKind
+from scoring.results import selectors as scoring_results
+from scoring.results.forms import AdjustmentForm, OverrideForm
+from scoring.results.services import adjustment_add, indicator_override
+from scoring.review.services import SCORING_OPEN
+from scoring.scheme.selectors import tree
+
+INDICATOR_STATUS_LABELS = {
+    calc.IndicatorStatus.SCORED: "已评分",
+    calc.IndicatorStatus.PARTIAL: "部分评分",
+    calc.IndicatorStatus.UNSCORED: "未评分",
+    calc.IndicatorStatus.NA: "不适用",
+    calc.IndicatorStatus.OVERRIDDEN: "已调整",
+}
+
+
+@login_required
+@require_GET
+def cycle_results(request, pk: int):
+    """Scores per indicator, 二级, 一级 and in total; bonus and vetoes; units by 得分率."""
+    cycle = reader_cycle(request, pk)
+    results = scoring_results.cycle_results(cycle)
+    for row in results.rows:
+        row.status_label = INDICATOR_STATUS_LABELS[row.result.status]
+    units = [
+        {"rate": u, "pct": pct(u.rate), "vetoes": results.unit_vetoes.get(u.unit, [])}
+        for u in results.units
+    ]
+    district = [a for a in results.adjustments if a.unit_id is None]
+    bonus_claimed = sum((a.points for a in district if a.kind == AdjustmentKind.BONUS), Decimal(0))
+    is_office = user_is_office(request.user)
+    can_adjust = is_office and cycle.status in SCORING_OPEN
+    context = {
+        "cycle": cycle,
+        "results": results,
+        "tree": tree(
+            results.rows,
+            lambda row: row.item,
+            results.rollup.level1,
+            results.rollup.level2,
+        ),
+        "total": results.rollup.total,
+        "total_pct": pct(results.rollup.total.rate),
+        "final": results.final,
+        "bonus_claimed": bonus_claimed,
+        "bonus_capped": bonus_claimed > results.final.bonus,
+        "units": units,
+        "is_office": is_office,
+        "can_adjust": can_adjust,
+        "override_form": OverrideForm(cycle=cycle) if can_adjust else None,
+        "adjustment_form": AdjustmentForm(cycle=cycle) if can_adjust else None,
+    }
+    return render(request, "scoring/cycles/results.html", context)
+
+
+@login_required
+@require_POST
+def cycle_override(request, pk: int):
+    cycle = office_cycle(request, pk)
+    form = OverrideForm(request.POST, cycle=cycle)
+    url = reverse("scoring:cycle_results", args=[cycle.pk])
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect(url + "#override")
+    item, score = form.cleaned_data["item"], form.cleaned_data["score"]
+    try:
+        indicator_override(
+            item=item,
+            score=score,
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+            ip=client_ip(request),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(url + "#override")
+    if score is None:
+        messages.success(request, f"已取消指标 {item.number} 的得分调整。")
+    else:
+        messages.success(request, f"已将指标 {item.number} 的得分调整为 {num(score)} 分。")
+    return redirect(f"{url}#indicator-{item.number}")
+
+
+@login_required
+@require_POST
+def cycle_adjustment(request, pk: int):
+    cycle = office_cycle(request, pk)
+    form = AdjustmentForm(request.POST, cycle=cycle)
+    url = reverse("scoring:cycle_results", args=[cycle.pk]) + "#adjustments"
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect(url)
+    data = form.cleaned_data
+    try:
+        adjustment = adjustment_add(
+            cycle=cycle,
+            kind=data["kind"],
+            reason=data["reason"],
+            points=data["points"],
+            unit=data["unit"],
+            actor=request.user,
+            ip=client_ip(request),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已录入{adjustment.get_kind_display()}。")
+    return redirect(url)

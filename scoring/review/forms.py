@@ -1,0 +1,231 @@
+"""Forms of the office's review pages. They check input types only; the services own the rules."""
+
+from decimal import Decimal
+
+from django import forms
+
+from indicators.models import Level1, Level2
+from scoring.models import Cycle, CycleIndicator, CycleStatus, GradeLevel, ScoringMethod, SlotStatus
+from units.models import Unit
+
+ALL_STATUSES = "all"
+
+
+DEFAULT_STATUS = SlotStatus.SUBMITTED
+
+
+STALE_PAGE = "页面已过期，请刷新后重试。"
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters, read from the query string (always bound, see `queue_filter_form`)."""
+
+    cycle = forms.ModelChoiceField(
+        label="考核周期",
+        queryset=Cycle.objects.exclude(status=CycleStatus.PREPARING).order_by("-year", "-id"),
+        required=False,
+        empty_label=None,
+    )
+    status = forms.ChoiceField(
+        label="状态", choices=[(ALL_STATUSES, "全部状态"), *SlotStatus.choices], required=False
+    )
+    unit = forms.ModelChoiceField(
+        label="单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位"
+    )
+    level1 = forms.ModelChoiceField(
+        label="一级指标", queryset=Level1.objects.all(), required=False, empty_label="全部一级指标"
+    )
+    level2 = forms.ModelChoiceField(
+        label="二级指标", queryset=Level2.objects.all(), required=False, empty_label="全部二级指标"
+    )
+    overdue = forms.BooleanField(label="仅看逾期未报", required=False)
+
+
+def default_status(*, overdue: bool) -> str:
+    """What waits for the office (待区产改办审核); for overdue slots every status, since a
+    submitted slot is never overdue."""
+    return ALL_STATUSES if overdue else DEFAULT_STATUS
+
+
+def queue_filter_form(params, *, default_cycle: Cycle | None) -> QueueFilterForm:
+    """Bind the filters with their defaults filled in, so the selects show what is applied."""
+    data = params.copy()
+    if not data.get("cycle") and default_cycle is not None:
+        data["cycle"] = str(default_cycle.pk)
+    if not data.get("status"):
+        # Read the checkbox as the form will, so the default matches the filter applied.
+        checkbox = QueueFilterForm.base_fields["overdue"].widget
+        data["status"] = default_status(overdue=checkbox.value_from_datadict(data, None, "overdue"))
+    return QueueFilterForm(data)
+
+
+class ExpectedStateForm(forms.Form):
+    """What the reviewer saw when the page was drawn, so a change made since is noticed."""
+
+    expected_status = forms.ChoiceField(choices=SlotStatus.choices, widget=forms.HiddenInput)
+    expected_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # The queue filters the reviewer came from, as a query string, for the way back and 下一项.
+    queue = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+    hidden_names = ("expected_status", "expected_version", "queue")
+    # Several of these forms share one page: distinct ids keep every label on its own input.
+    id_prefix = "review"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ApproveForm(ExpectedStateForm):
+    id_prefix = "approve"
+
+
+class ReturnForm(ExpectedStateForm):
+    id_prefix = "return"
+    reason = forms.CharField(
+        label="退回原因",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写退回原因。"},
+        help_text="单位填报人会立即看到退回原因。",
+    )
+
+
+class NotApplicableForm(ExpectedStateForm):
+    id_prefix = "na"
+    reason = forms.CharField(
+        label="不适用理由",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写不适用的理由。"},
+        help_text="标记后本单位本项不计入应得分。",
+    )
+
+
+class DeductionRowForm(forms.Form):
+    reason = forms.CharField(label="扣分事由", required=False, max_length=200)
+    amount = forms.DecimalField(
+        label="扣分",
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+        error_messages={"invalid": "扣分须为数字。"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        reason, amount = (data.get("reason") or "").strip(), data.get("amount")
+        # A row with a reason but no amount; an unparsable amount already has its own error.
+        if reason and amount is None and "amount" not in self.errors:
+            self.add_error("amount", "请填写扣分分值。")
+        return data
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.cleaned_data.get("reason") or "").strip() and (
+            self.cleaned_data.get("amount") is None
+        )
+
+
+DeductionFormSet = forms.formset_factory(
+    DeductionRowForm, extra=5, max_num=30, validate_max=True, absolute_max=30
+)
+
+
+class ScoreForm(ExpectedStateForm):
+    """The office's score; its inputs follow the indicator's 评分方法 (档次 / 扣分 / 直接打分)."""
+
+    id_prefix = "score"
+
+    comment = forms.CharField(
+        label="评语",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="得分低于满分时必填；单位在结果发布后可见。",
+    )
+
+    def __init__(
+        self,
+        *args,
+        item: CycleIndicator,
+        grade_levels: list[GradeLevel] = (),
+        deductions: list[list[str]] = (),
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.method = item.method
+        self.deductions = None
+        if self.method == ScoringMethod.GRADE:
+            self.fields["grade"] = forms.ChoiceField(
+                label="档次",
+                choices=[
+                    ("", "请选择档次"),
+                    *((g.name, _grade_label(item, g)) for g in grade_levels),
+                ],
+                error_messages={
+                    "required": "请选择档次。",
+                    "invalid_choice": "所选档次不在本周期的档次中。",
+                },
+            )
+        elif self.method == ScoringMethod.DIRECT:
+            self.fields["direct"] = forms.DecimalField(
+                label="得分",
+                max_digits=6,
+                decimal_places=2,
+                help_text=f"0 至 {item.points} 分",
+                error_messages={"required": "请填写得分。", "invalid": "得分须为数字。"},
+                widget=forms.NumberInput(attrs={"min": "0", "max": item.points, "step": "0.01"}),
+            )
+        else:
+            self.deductions = DeductionFormSet(
+                self.data if self.is_bound else None,
+                prefix="deductions",
+                initial=[{"reason": r, "amount": Decimal(a)} for r, a in deductions],
+            )
+
+    def is_valid(self) -> bool:
+        own = super().is_valid()
+        return (self.deductions is None or self.deductions.is_valid()) and own
+
+    def row_errors(self) -> list[str]:
+        """The deduction rows' errors, each prefixed with its row number."""
+        if self.deductions is None:
+            return []
+        lines = [str(e) for e in self.deductions.non_form_errors()]
+        for n, row in enumerate(self.deductions, start=1):
+            lines += [f"扣分第 {n} 行：{e}" for errs in row.errors.values() for e in errs]
+        return lines
+
+    def score_inputs(self) -> dict:
+        """Keyword arguments for services.review.score_record (blank deduction rows dropped)."""
+        if self.method == ScoringMethod.GRADE:
+            return {"grade": self.cleaned_data["grade"]}
+        if self.method == ScoringMethod.DIRECT:
+            return {"direct": self.cleaned_data["direct"]}
+        return {
+            "deductions": [
+                ((row.cleaned_data.get("reason") or "").strip(), row.cleaned_data["amount"])
+                for row in self.deductions
+                if not row.is_blank
+            ]
+        }
+
+
+def _grade_label(item: CycleIndicator, level: GradeLevel) -> str:
+    points = (item.points * level.share).quantize(Decimal("0.01"))
+    return f"{level.name}（{level.share:.0%}，{points} 分）"
+
+
+def form_errors(form: forms.Form) -> list[str]:
+    """A bound form's errors as lines for django.contrib.messages."""
+    lines = []
+    for name, errors in form.errors.items():
+        if name in ExpectedStateForm.hidden_names:
+            lines.append(STALE_PAGE)
+        else:
+            lines += [str(e) for e in errors]
+    if isinstance(form, ScoreForm):
+        lines += form.row_errors()
+    return list(dict.fromkeys(lines))

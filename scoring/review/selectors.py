@@ -1,0 +1,137 @@
+"""Reads for the office's review: the queue with its filters, and a slot's neighbours in it."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.http import QueryDict
+from django.utils import timezone
+
+from scoring.access import slots_visible_to
+from scoring.models import Cycle, CycleIndicator, EventAction, Slot, SlotStatus, SubmissionEvent
+from scoring.review.forms import ALL_STATUSES, QueueFilterForm, default_status, queue_filter_form
+
+# A slot waits for the office from its latest submit (no unit approver) or sign-off (approver).
+WAITING_SINCE = (EventAction.SUBMITTED, EventAction.FORWARDED)
+
+
+# A slot is overdue when its deadline passed before it reached the office.
+REACHED_OFFICE = (SlotStatus.SUBMITTED, SlotStatus.APPROVED)
+
+
+@dataclass
+class Queue:
+    """The filters as applied: the cycle, the status ("all" for any) and the rest as a Q."""
+
+    form: QueueFilterForm
+    cycle: Cycle | None
+    status: str
+    others: Q
+    overdue: bool
+    query: str  # the canonical query string, carried to the review page and back
+
+    def status_q(self) -> Q:
+        return Q() if self.status == ALL_STATUSES else Q(status=self.status)
+
+    def query_with(self, **changes) -> str:
+        params = QueryDict(self.query, mutable=True)
+        for key, value in changes.items():
+            params.pop(key, None)
+            if value not in (None, ""):
+                params[key] = value
+        return params.urlencode()
+
+
+def _queue(params: QueryDict, *, default_cycle: Cycle | None) -> Queue:
+    form = queue_filter_form(params, default_cycle=default_cycle)
+    form.is_valid()  # an invalid filter is dropped, the others still apply
+    data = form.cleaned_data
+    cycle = data.get("cycle") or default_cycle
+    overdue = bool(data.get("overdue"))
+    status = data.get("status") or default_status(overdue=overdue)
+    others = Q()
+    query = {"cycle": cycle.pk if cycle else "", "status": status}
+    if data.get("unit"):
+        others &= Q(unit=data["unit"])
+        query["unit"] = data["unit"].pk
+    if data.get("level1"):
+        others &= Q(indicator__level2__level1=data["level1"])
+        query["level1"] = data["level1"].pk
+    if data.get("level2"):
+        others &= Q(indicator__level2=data["level2"])
+        query["level2"] = data["level2"].pk
+    if overdue:
+        others &= Q(deadline_at__lt=timezone.now()) & ~Q(status__in=REACHED_OFFICE)
+        query["overdue"] = "1"
+    return Queue(
+        form=form,
+        cycle=cycle,
+        status=status,
+        others=others,
+        overdue=overdue,
+        query=urlencode({k: v for k, v in query.items() if v != ""}),
+    )
+
+
+def _queue_slots(user, cycle: Cycle) -> QuerySet[Slot]:
+    """The cycle's slots annotated for the queue, oldest wait first (never-submitted last)."""
+    waiting_since = (
+        SubmissionEvent.objects.filter(slot=OuterRef("pk"), action__in=WAITING_SINCE)
+        .order_by("-at", "-id")
+        .values("at")[:1]
+    )
+    points = CycleIndicator.objects.filter(
+        cycle_id=OuterRef("cycle_id"), indicator_id=OuterRef("indicator_id")
+    ).values("points")[:1]
+    return (
+        slots_visible_to(user)
+        .filter(cycle=cycle)
+        .annotate(
+            waiting_since=Subquery(waiting_since),
+            points=Subquery(points),
+            deadline_at=Case(
+                When(deadline_extension__gt=F("cycle__deadline"), then=F("deadline_extension")),
+                default=F("cycle__deadline"),
+            ),
+        )
+        .order_by(
+            F("waiting_since").asc(nulls_last=True),
+            "indicator__number",
+            "unit__display_order",
+            "pk",
+        )
+    )
+
+
+def _neighbours(user, slot: Slot, queue: Queue) -> tuple[int | None, int | None, int]:
+    """(position of the slot in the queue or None, the next slot's pk, queue length).
+
+    The slot keeps its place in the ordering even after it has left the filter (approved a
+    moment ago), so 下一项 continues from where the reviewer is.
+    """
+    if queue.cycle is None:
+        return None, None, 0
+    listed = queue.status_q() & queue.others
+    rows = list(
+        _queue_slots(user, queue.cycle)
+        .filter(listed | Q(pk=slot.pk))
+        .annotate(listed=ExpressionWrapper(listed, output_field=BooleanField()))
+        .values_list("pk", "listed")
+    )
+    pks = [pk for pk, _ in rows]
+    size = sum(1 for _, is_listed in rows if is_listed)
+    if slot.pk not in pks:
+        return None, (pks[0] if pks else None), size
+    index = pks.index(slot.pk)
+    position = index + 1 if rows[index][1] else None
+    return position, (pks[index + 1] if index + 1 < len(pks) else None), size

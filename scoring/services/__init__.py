@@ -1,1 +1,0 @@
-"""Writes. Every state change goes through one of these functions."""

@@ -1,0 +1,79 @@
+"""Figure fields of a submission: values, ratios and growth against the previous cycle."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from scoring.models import (
+    FigureField,
+    FigureKind,
+    FigureValue,
+    Slot,
+    SubmissionVersion,
+)
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    field: FigureField
+    value: Decimal | None
+    previous: Decimal | None
+
+    @property
+    def growth(self) -> Decimal | None:
+        """Year-on-year growth in percent, where last cycle's value exists and is not 0."""
+        if self.value is None or self.previous in (None, Decimal(0)):
+            return None
+        return ((self.value - self.previous) / self.previous * 100).quantize(Decimal("0.01"))
+
+
+def _ratio(values: dict[str, Decimal], field: FigureField) -> Decimal | None:
+    num = values.get(field.numerator_code)
+    den = values.get(field.denominator_code)
+    if num is None or den in (None, Decimal(0)):
+        return None
+    return (num / den * 100).quantize(Decimal("0.01"))
+
+
+def _plain(value: Decimal) -> Decimal:
+    """196400.0000 → 196400, 12.5000 → 12.5 (and never 1.964E+5)."""
+    return Decimal(format(value.normalize(), "f"))
+
+
+def _previous_values(slot: Slot) -> dict[str, Decimal]:
+    previous = slot.cycle.previous
+    if previous is None:
+        return {}
+    last = (
+        SubmissionVersion.objects.filter(
+            slot__cycle=previous, slot__indicator_id=slot.indicator_id, slot__unit_id=slot.unit_id
+        )
+        .order_by("-number")
+        .first()
+    )
+    if last is None:
+        return {}
+    return {code: _plain(Decimal(v)) for code, v in last.figures.items()}
+
+
+def figure_rows(*, slot: Slot, version: SubmissionVersion | None = None) -> list[FigureRow]:
+    """The slot's figures (the draft's, or a version's) with last cycle's values and ratios."""
+    fields = list(
+        FigureField.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
+    )
+    if not fields:
+        return []
+    if version is not None:
+        values = {code: _plain(Decimal(v)) for code, v in version.figures.items()}
+    else:
+        values = {
+            v.field.code: _plain(v.value)
+            for v in FigureValue.objects.filter(slot=slot).select_related("field")
+        }
+    previous = _previous_values(slot)
+    for f in fields:
+        if f.kind == FigureKind.RATIO:
+            values[f.code] = _ratio(values, f)
+            previous[f.code] = _ratio(previous, f) if previous else None
+    return [
+        FigureRow(field=f, value=values.get(f.code), previous=previous.get(f.code)) for f in fields
+    ]

@@ -1,0 +1,231 @@
+"""The unit's pages: my tasks, the submission page, versions, files, and the unit approver."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from common.errors import DomainError
+from common.http import client_ip
+from scoring.access import (
+    slot_get_for_user,
+    slot_is_writable_by,
+    user_is_unit_approver,
+    user_reads_everything,
+    user_unit,
+    version_get_for_user,
+)
+from scoring.cycles.selectors import cycle_current
+from scoring.evidence.forms import EvidenceUploadForm
+from scoring.evidence.services import max_submission_size
+from scoring.models import EventAction, FigureField, SlotStatus
+from scoring.submissions.figures import figure_rows
+from scoring.submissions.forms import ReasonForm, SubmissionForm
+from scoring.submissions.selectors import (
+    days_left,
+    slot_draft_files,
+    slot_timeline,
+    slot_versions,
+    slots_awaiting_unit_approval,
+    slots_for_unit,
+    status_counts,
+)
+from scoring.submissions.services import (
+    submission_forward,
+    submission_save_draft,
+    submission_submit,
+    submission_unit_return,
+    submission_window_problem,
+)
+
+
+@login_required
+@require_GET
+def tasks(request):
+    """我的任务: the unit's slots in the current cycle, grouped by 一级/二级 indicator."""
+    unit = user_unit(request.user)
+    if unit is None:
+        raise Http404("您的账号未关联责任单位。")
+    cycle = cycle_current()
+    status = request.GET.get("status", "")
+    if status not in SlotStatus.values:
+        status = ""
+    context = {"unit": unit, "cycle": cycle, "status": status, "groups": [], "counts": []}
+    if cycle is not None:
+        all_slots = slots_for_unit(unit=unit, cycle=cycle)
+        slots = list(slots_for_unit(unit=unit, cycle=cycle, status=status))
+        for slot in slots:
+            slot.days_left = days_left(slot.effective_deadline)
+        context.update(
+            counts=status_counts(all_slots),
+            total=all_slots.count(),
+            groups=_group(slots),
+            deadline_days=days_left(cycle.deadline),
+        )
+    return render(request, "scoring/tasks.html", context)
+
+
+def _group(slots):
+    groups = []
+    for slot in slots:
+        level2 = slot.indicator.level2
+        if not groups or groups[-1][1].pk != level2.pk:
+            groups.append((level2.level1, level2, []))
+        groups[-1][2].append(slot)
+    return groups
+
+
+def _submission_form(request, slot, fields):
+    if request.method == "POST":
+        return SubmissionForm(request.POST, figure_fields=fields)
+    initial = {
+        "text": slot.text,
+        "self_score": slot.self_score,
+        "revision": slot.revision,
+        "token": uuid.uuid4().hex,
+    }
+    for row in figure_rows(slot=slot):
+        if not row.field.is_computed and row.value is not None:
+            initial[f"fig_{row.field.pk}"] = row.value
+    return SubmissionForm(initial=initial, figure_fields=fields)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def slot_detail(request, pk: int):
+    """The submission page. POST saves the draft (action=save) or submits it (action=submit)."""
+    slot = slot_get_for_user(user=request.user, pk=pk, write=request.method == "POST")
+    writable = slot_is_writable_by(user=request.user, slot=slot)
+    fields = list(
+        FigureField.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
+    )
+    form = _submission_form(request, slot, fields)
+    upload_form = EvidenceUploadForm()
+    if request.method == "POST":
+        if not slot.is_editable and request.POST.get("action") != "submit":
+            messages.error(request, "当前状态不能修改。")
+            return redirect("scoring:slot_detail", pk=slot.pk)
+        if form.is_valid():
+            try:
+                if request.POST.get("action") == "submit":
+                    version = submission_submit(
+                        slot=slot,
+                        actor=request.user,
+                        expected_revision=form.cleaned_data["revision"],
+                        draft=form.draft(),
+                        token=form.cleaned_data["token"],
+                        ip=client_ip(request),
+                    )
+                    messages.success(request, f"已提交第 {version.number} 版。")
+                else:
+                    submission_save_draft(
+                        slot=slot,
+                        actor=request.user,
+                        draft=form.draft(),
+                        expected_revision=form.cleaned_data["revision"],
+                        ip=client_ip(request),
+                    )
+                    messages.success(request, "草稿已保存。")
+                return redirect("scoring:slot_detail", pk=slot.pk)
+            except DomainError as exc:
+                slot.refresh_from_db(fields=["status"])
+                if not slot.is_editable:
+                    # No form is shown for a slot that is no longer a draft: say it above.
+                    messages.error(request, exc.message)
+                    return redirect("scoring:slot_detail", pk=slot.pk)
+                form.add_error(None, exc.message)
+        else:
+            form.add_error(None, "填写内容有误，请按提示修改后再保存。")
+    figures = figure_rows(slot=slot)
+    # A unit learns its scores and the office's comments only once results are published.
+    timeline = slot_timeline(
+        slot,
+        include_scoring=user_reads_everything(request.user) or slot.cycle.results_are_published,
+    )
+    returns = [e for e in timeline if e.action in (EventAction.RETURNED, EventAction.UNIT_RETURNED)]
+    context = {
+        "returned_by_office_last": bool(returns) and returns[-1].action == EventAction.RETURNED,
+        "slot": slot,
+        "form": form,
+        "figure_inputs": [
+            (row, None if row.field.is_computed else form[f"fig_{row.field.pk}"]) for row in figures
+        ],
+        "upload_form": upload_form,
+        "writable": writable and slot.is_editable,
+        "is_approver": user_is_unit_approver(request.user, slot.unit),
+        "reason_form": ReasonForm(),
+        "window_problem": submission_window_problem(slot=slot),
+        "figures": figures,
+        "draft_files": slot_draft_files(slot),
+        "versions": slot_versions(slot),
+        "timeline": timeline,
+        "max_submission_mb": max_submission_size() // (1024 * 1024),
+        "days_left": days_left(slot.effective_deadline),
+    }
+    return render(request, "scoring/slot_detail.html", context, status=200)
+
+
+@login_required
+@require_GET
+def version_detail(request, pk: int, number: int):
+    version = version_get_for_user(user=request.user, slot_pk=pk, number=number)
+    context = {
+        "slot": version.slot,
+        "version": version,
+        "figures": figure_rows(slot=version.slot, version=version),
+        "files": list(version.files.order_by("id")),
+    }
+    return render(request, "scoring/version_detail.html", context)
+
+
+def _approver_slot(request, pk: int):
+    slot = slot_get_for_user(user=request.user, pk=pk, write=True)
+    if not user_is_unit_approver(request.user, slot.unit):
+        raise Http404("未找到该填报任务，或您无权访问。")
+    return slot
+
+
+@login_required
+@require_POST
+def slot_forward(request, pk: int):
+    slot = _approver_slot(request, pk)
+    try:
+        submission_forward(slot=slot, actor=request.user, ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已审核通过并报送区产改办。")
+    return redirect("scoring:approvals")
+
+
+@login_required
+@require_POST
+def slot_unit_return(request, pk: int):
+    slot = _approver_slot(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写退回原因。")
+        return redirect("scoring:slot_detail", pk=slot.pk)
+    try:
+        submission_unit_return(
+            slot=slot, actor=request.user, reason=form.cleaned_data["reason"], ip=client_ip(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已退回填报人修改。")
+    return redirect("scoring:approvals")
+
+
+@login_required
+@require_GET
+def approvals(request):
+    """The unit approver's queue: submissions waiting for sign-off."""
+    unit = user_unit(request.user)
+    if unit is None or not user_is_unit_approver(request.user, unit):
+        raise Http404("您不是单位审核人。")
+    slots = list(slots_awaiting_unit_approval(unit=unit))
+    return render(request, "scoring/approvals.html", {"unit": unit, "slots": slots})
