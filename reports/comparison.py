@@ -15,7 +15,7 @@ from scoring.models import Cycle, FigureField, FigureKind
 from scoring.results.selectors import CycleResults, IndicatorRow, cycle_results
 
 # figure_rows' own arithmetic, reused so the numbers cannot drift (see reports.selectors).
-from scoring.submissions.figures import FigureRow, _ratio
+from scoring.submissions.figures import FigureRow, figure_ratio
 
 
 def _diff(a: Decimal | None, b: Decimal | None) -> Decimal | None:
@@ -161,7 +161,7 @@ def _figure_values_by_unit(
         values = dict(values)
         for f in fields.get(indicator_id, []):
             if f.kind == FigureKind.RATIO:
-                values[f.code] = _ratio(values, f)
+                values[f.code] = figure_ratio(values, f)
         out[(indicator_id, unit_id)] = values
     return out
 

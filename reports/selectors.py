@@ -31,7 +31,7 @@ from scoring.models import (
 from scoring.results.selectors import CycleResults, IndicatorRow, cycle_results, slot_item_status
 
 # figure_rows' own arithmetic (ratio, trailing zeros), reused so the numbers cannot drift.
-from scoring.submissions.figures import FigureRow, _plain, _ratio
+from scoring.submissions.figures import FigureRow, figure_ratio, plain_decimal
 from scoring.submissions.selectors import days_left
 
 # A unit's part counts as handed in once it has left the unit's hands and not come back:
@@ -357,7 +357,7 @@ def latest_figures(versions, key) -> dict[object, tuple[int, dict[str, Decimal]]
         if k not in latest or row["number"] > latest[k][0]:
             latest[k] = (row["number"], row["figures"])
     return {
-        k: (number, {code: _plain(Decimal(v)) for code, v in figures.items()})
+        k: (number, {code: plain_decimal(Decimal(v)) for code, v in figures.items()})
         for k, (number, figures) in latest.items()
     }
 
@@ -369,8 +369,8 @@ def _figure_rows(
     values, previous = dict(values), dict(previous)
     for f in fields:
         if f.kind == FigureKind.RATIO:
-            values[f.code] = _ratio(values, f)
-            previous[f.code] = _ratio(previous, f) if previous else None
+            values[f.code] = figure_ratio(values, f)
+            previous[f.code] = figure_ratio(previous, f) if previous else None
     return [
         FigureRow(field=f, value=values.get(f.code), previous=previous.get(f.code)) for f in fields
     ]

@@ -10,18 +10,18 @@ from scoring.models import AdjustmentKind, Cycle, CycleAction, CycleStatus
 from scoring.scheme.selectors import method_label
 
 
-def _when(iso: str | None) -> str:
+def iso_local_text(iso: str | None) -> str:
     if not iso:
         return "—"
-    return _local_text(datetime.fromisoformat(iso))
+    return local_time_text(datetime.fromisoformat(iso))
 
 
-def _local_text(moment: datetime) -> str:
+def local_time_text(moment: datetime) -> str:
     local = timezone.localtime(moment)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
-def _event_summary(event) -> str:
+def cycle_event_summary(event) -> str:
     data = event.data or {}
     if event.from_status or event.to_status:
         parts = [s for s in (event.from_status, event.to_status) if s]
@@ -63,7 +63,7 @@ def _event_summary(event) -> str:
     if event.action == CycleAction.DEADLINE_CHANGED:
         labels = {"opens_at": "填报开始时间", "deadline": "填报截止时间"}
         return "；".join(
-            f"{labels.get(k, k)} {_when(v.get('old'))} → {_when(v.get('new'))}"
+            f"{labels.get(k, k)} {iso_local_text(v.get('old'))} → {iso_local_text(v.get('new'))}"
             for k, v in data.items()
             if isinstance(v, dict)
         )

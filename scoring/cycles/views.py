@@ -16,7 +16,7 @@ from common.http import client_ip
 from scoring.access import office_cycle, require_office
 from scoring.cycles import services as cycle_services
 from scoring.cycles.forms import CycleCreateForm, CycleDatesForm, ExtendForm, TransitionForm
-from scoring.cycles.selectors import _event_summary, _local_text
+from scoring.cycles.selectors import cycle_event_summary, local_time_text
 from scoring.cycles.services import slots_extend_deadline
 from scoring.models import Cycle, CycleStatus, Slot, SlotStatus
 from scoring.scheme.selectors import scheme_totals
@@ -106,7 +106,7 @@ def cycle_detail(request, pk: int):
     ]
     events = list(cycle.events.select_related("actor").order_by("-at", "-id"))
     for event in events:
-        event.summary = _event_summary(event)
+        event.summary = cycle_event_summary(event)
     context = {
         "cycle": cycle,
         "statuses": CycleStatus.choices,
@@ -178,7 +178,7 @@ def cycle_extend(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"已将{unit.name}的 {count} 个填报任务延期至 {_local_text(until)}。"
+            request, f"已将{unit.name}的 {count} 个填报任务延期至 {local_time_text(until)}。"
         )
     return redirect(reverse("scoring:cycle_detail", args=[cycle.pk]) + "#extend")
 
@@ -205,6 +205,7 @@ def cycle_dates(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"已修改填报时间，截止时间为 {_local_text(form.cleaned_data['deadline'])}。"
+            request,
+            f"已修改填报时间，截止时间为 {local_time_text(form.cleaned_data['deadline'])}。",
         )
     return redirect(url)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 
 from scoring.models import AdjustmentKind, Cycle, CycleIndicator
-from scoring.scheme.forms import _points_field
+from scoring.scheme.forms import points_field
 from units.models import Unit
 
 
@@ -19,7 +19,7 @@ class OverrideForm(forms.Form):
             "invalid_choice": "请选择本周期的三级指标。",
         },
     )
-    score = _points_field(
+    score = points_field(
         "调整后得分",
         required=False,
         help_text="留空则取消调整，恢复按各单位得分计算。",
@@ -45,7 +45,7 @@ class AdjustmentForm(forms.Form):
         choices=AdjustmentKind.choices,
         error_messages={"required": "请选择类型。", "invalid_choice": "类型无效。"},
     )
-    points = _points_field(
+    points = points_field(
         "加分",
         required=False,
         help_text="仅加分项填写；一票否决不填。",

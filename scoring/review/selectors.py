@@ -52,7 +52,7 @@ class Queue:
         return params.urlencode()
 
 
-def _queue(params: QueryDict, *, default_cycle: Cycle | None) -> Queue:
+def queue_from_params(params: QueryDict, *, default_cycle: Cycle | None) -> Queue:
     form = queue_filter_form(params, default_cycle=default_cycle)
     form.is_valid()  # an invalid filter is dropped, the others still apply
     data = form.cleaned_data
@@ -83,7 +83,7 @@ def _queue(params: QueryDict, *, default_cycle: Cycle | None) -> Queue:
     )
 
 
-def _queue_slots(user, cycle: Cycle) -> QuerySet[Slot]:
+def queue_slots(user, cycle: Cycle) -> QuerySet[Slot]:
     """The cycle's slots annotated for the queue, oldest wait first (never-submitted last)."""
     waiting_since = (
         SubmissionEvent.objects.filter(slot=OuterRef("pk"), action__in=WAITING_SINCE)
@@ -113,7 +113,7 @@ def _queue_slots(user, cycle: Cycle) -> QuerySet[Slot]:
     )
 
 
-def _neighbours(user, slot: Slot, queue: Queue) -> tuple[int | None, int | None, int]:
+def queue_neighbours(user, slot: Slot, queue: Queue) -> tuple[int | None, int | None, int]:
     """(position of the slot in the queue or None, the next slot's pk, queue length).
 
     The slot keeps its place in the ordering even after it has left the filter (approved a
@@ -123,7 +123,7 @@ def _neighbours(user, slot: Slot, queue: Queue) -> tuple[int | None, int | None,
         return None, None, 0
     listed = queue.status_q() & queue.others
     rows = list(
-        _queue_slots(user, queue.cycle)
+        queue_slots(user, queue.cycle)
         .filter(listed | Q(pk=slot.pk))
         .annotate(listed=ExpressionWrapper(listed, output_field=BooleanField()))
         .values_list("pk", "listed")

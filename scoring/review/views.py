@@ -35,7 +35,13 @@ from scoring.review.forms import (
     ScoreForm,
     form_errors,
 )
-from scoring.review.selectors import REACHED_OFFICE, Queue, _neighbours, _queue, _queue_slots
+from scoring.review.selectors import (
+    REACHED_OFFICE,
+    Queue,
+    queue_from_params,
+    queue_neighbours,
+    queue_slots,
+)
 from scoring.review.services import (
     SCORING_OPEN,
     ConcurrentChange,
@@ -56,10 +62,10 @@ PAGE_SIZE = 50
 def review_queue(request):
     """待审核: everything waiting for the office, oldest first, with counts per status."""
     require_office(request, message=PAGE_NOT_FOUND)
-    queue = _queue(request.GET, default_cycle=cycle_current())
+    queue = queue_from_params(request.GET, default_cycle=cycle_current())
     context = {"queue": queue, "form": queue.form, "counts": [], "page": None, "total": 0}
     if queue.cycle is not None:
-        slots = _queue_slots(request.user, queue.cycle).filter(queue.others)
+        slots = queue_slots(request.user, queue.cycle).filter(queue.others)
         by_status = {
             row["status"]: row["n"]
             for row in slots.order_by().values("status").annotate(n=Count("pk"))
@@ -159,7 +165,7 @@ def _render_detail(request, slot: Slot, *, queue: Queue, bound: dict | None = No
         if not score_form.is_bound:
             score_form.initial.update(initial)
         forms["score_form"] = score_form
-    position, next_pk, queue_size = _neighbours(request.user, slot, queue)
+    position, next_pk, queue_size = queue_neighbours(request.user, slot, queue)
     scoring_open = slot.cycle.status in SCORING_OPEN
     context = {
         "slot": slot,
@@ -188,7 +194,7 @@ def _render_detail(request, slot: Slot, *, queue: Queue, bound: dict | None = No
 def review_detail(request, pk: int):
     """One submission as the office reviews it: text, figures, evidence, versions, actions."""
     slot = office_slot(request, pk)
-    queue = _queue(request.GET, default_cycle=slot.cycle)
+    queue = queue_from_params(request.GET, default_cycle=slot.cycle)
     return _render_detail(request, slot, queue=queue)
 
 
@@ -201,7 +207,7 @@ def _posted_queue(request, slot: Slot) -> Queue:
     """The queue the reviewer came from, re-read through the filter form so that only known
     filters ever reach a redirect. A form posted without one goes back to the bare page."""
     raw = request.POST.get("queue", "")
-    queue = _queue(QueryDict(raw), default_cycle=slot.cycle)
+    queue = queue_from_params(QueryDict(raw), default_cycle=slot.cycle)
     if not raw:
         queue.query = ""
     return queue

@@ -20,7 +20,7 @@ NUMBER_ERRORS = {
 }
 
 
-def _points_field(
+def points_field(
     label: str, *, required: bool = True, error_messages: dict | None = None, **kwargs
 ) -> forms.DecimalField:
     return forms.DecimalField(
@@ -42,7 +42,7 @@ class SchemeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
-            self.fields[f"p_{item.pk}"] = _points_field(
+            self.fields[f"p_{item.pk}"] = points_field(
                 f"{item.number} 分值",
                 max_value=MAX_POINTS,
                 initial=item.points,
@@ -65,8 +65,8 @@ class SchemeForm(forms.Form):
 
 
 class CycleSettingsForm(forms.Form):
-    total_points = _points_field("总分")
-    bonus_cap = _points_field("加分上限")
+    total_points = points_field("总分")
+    bonus_cap = points_field("加分上限")
     lead_weight = forms.DecimalField(
         label="牵头单位权重",
         required=False,

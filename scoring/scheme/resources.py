@@ -54,7 +54,7 @@ HEADERS = ["序号", "三级指标", "分值", "评分方法"]
 IMPORTED_COLUMNS = ["序号", "分值", "评分方法"]
 
 
-def _plain(value: Decimal) -> Decimal:
+def plain_decimal(value: Decimal) -> Decimal:
     """5.00 → 5, 2.50 → 2.5 (and never 1E+1)."""
     return Decimal(format(value.normalize(), "f"))
 
@@ -83,7 +83,7 @@ class PointsWidget(widgets.Widget):
         return number
 
     def render(self, value, obj=None, **kwargs):
-        return None if value is None else _plain(value)
+        return None if value is None else plain_decimal(value)
 
 
 class MethodWidget(widgets.Widget):
@@ -219,7 +219,7 @@ def scheme_workbook(cycle: Cycle) -> Workbook:
     for line in (
         f"{cycle.name}考核方案：只修改“分值”和“评分方法”两列，按“序号”对应三级指标。",
         "分值：不小于 0 的数，最多两位小数；各三级指标分值之和应等于本周期总分"
-        f"（{_plain(cycle.total_points)} 分）。",
+        f"（{plain_decimal(cycle.total_points)} 分）。",
         "评分方法：档次、扣分或直接打分。",
         "“三级指标”列仅供核对，导入时不读取；请勿增删行或修改序号。",
     ):

@@ -49,7 +49,7 @@ def _figure_value(spec: FigureField, name: str) -> str:
     return getattr(spec, name) or "—"
 
 
-def _compare(cycle: Cycle, previous: Cycle) -> Comparison:
+def scheme_compare(cycle: Cycle, previous: Cycle) -> Comparison:
     result = Comparison()
     new_items = {i.indicator_id: i for i in scheme_items(cycle)}
     old_items = {i.indicator_id: i for i in scheme_items(previous)}

@@ -17,7 +17,7 @@ from scoring.access import office_cycle, reader_cycle, user_is_office
 from scoring.models import Cycle
 from scoring.scheme.forms import CycleSettingsForm, GradeLevelsForm, SchemeForm, SchemeUploadForm
 from scoring.scheme.resources import dataset_from_xlsx, scheme_import, scheme_workbook
-from scoring.scheme.selectors import _compare, scheme_items, scheme_totals, tree
+from scoring.scheme.selectors import scheme_compare, scheme_items, scheme_totals, tree
 from scoring.scheme.services import cycle_settings_update, grade_levels_set, scheme_items_update
 
 IMPORT_SALT = "scoring.cycle_scheme_import"
@@ -219,7 +219,7 @@ def cycle_compare(request, pk: int):
     context = {
         "cycle": cycle,
         "previous": cycle.previous,
-        "comparison": _compare(cycle, cycle.previous) if cycle.previous else None,
+        "comparison": scheme_compare(cycle, cycle.previous) if cycle.previous else None,
         "is_office": user_is_office(request.user),
     }
     return render(request, "scoring/cycles/compare.html", context)

@@ -26,7 +26,7 @@ class FigureRow:
         return ((self.value - self.previous) / self.previous * 100).quantize(Decimal("0.01"))
 
 
-def _ratio(values: dict[str, Decimal], field: FigureField) -> Decimal | None:
+def figure_ratio(values: dict[str, Decimal], field: FigureField) -> Decimal | None:
     num = values.get(field.numerator_code)
     den = values.get(field.denominator_code)
     if num is None or den in (None, Decimal(0)):
@@ -34,12 +34,12 @@ def _ratio(values: dict[str, Decimal], field: FigureField) -> Decimal | None:
     return (num / den * 100).quantize(Decimal("0.01"))
 
 
-def _plain(value: Decimal) -> Decimal:
+def plain_decimal(value: Decimal) -> Decimal:
     """196400.0000 → 196400, 12.5000 → 12.5 (and never 1.964E+5)."""
     return Decimal(format(value.normalize(), "f"))
 
 
-def _previous_values(slot: Slot) -> dict[str, Decimal]:
+def previous_values(slot: Slot) -> dict[str, Decimal]:
     previous = slot.cycle.previous
     if previous is None:
         return {}
@@ -52,7 +52,7 @@ def _previous_values(slot: Slot) -> dict[str, Decimal]:
     )
     if last is None:
         return {}
-    return {code: _plain(Decimal(v)) for code, v in last.figures.items()}
+    return {code: plain_decimal(Decimal(v)) for code, v in last.figures.items()}
 
 
 def figure_rows(*, slot: Slot, version: SubmissionVersion | None = None) -> list[FigureRow]:
@@ -63,17 +63,17 @@ def figure_rows(*, slot: Slot, version: SubmissionVersion | None = None) -> list
     if not fields:
         return []
     if version is not None:
-        values = {code: _plain(Decimal(v)) for code, v in version.figures.items()}
+        values = {code: plain_decimal(Decimal(v)) for code, v in version.figures.items()}
     else:
         values = {
-            v.field.code: _plain(v.value)
+            v.field.code: plain_decimal(v.value)
             for v in FigureValue.objects.filter(slot=slot).select_related("field")
         }
-    previous = _previous_values(slot)
+    previous = previous_values(slot)
     for f in fields:
         if f.kind == FigureKind.RATIO:
-            values[f.code] = _ratio(values, f)
-            previous[f.code] = _ratio(previous, f) if previous else None
+            values[f.code] = figure_ratio(values, f)
+            previous[f.code] = figure_ratio(previous, f) if previous else None
     return [
         FigureRow(field=f, value=values.get(f.code), previous=previous.get(f.code)) for f in fields
     ]

@@ -97,3 +97,11 @@ def slot_submit_with_pdf(
 def submitted_with_pdf():
     """submitted_with_pdf(slot, actor, filename=...) -> (version, evidence file)."""
     return slot_submit_with_pdf
+
+
+@pytest.fixture
+def open_cycle(db):
+    """2026年度, opened 10 days ago, deadline in 20 days."""
+    from tests.scoring.support import open_cycle_create
+
+    return open_cycle_create()

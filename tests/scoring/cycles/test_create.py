@@ -22,9 +22,8 @@ from scoring.models import (
     ScoringMethod,
 )
 from scoring.scheme.services import DEFAULT_GRADE_LEVELS, grade_levels_set
+from tests.scoring.cycle_fixtures import flashed, new_cycle, shown
 from units.models import Unit
-
-from .conftest import flashed, new_cycle, shown
 
 pytestmark = pytest.mark.django_db
 

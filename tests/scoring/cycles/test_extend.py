@@ -16,9 +16,8 @@ from scoring.models import (
     Slot,
     SubmissionEvent,
 )
+from tests.scoring.cycle_fixtures import flashed
 from units.models import Unit
-
-from .conftest import flashed
 
 pytestmark = pytest.mark.django_db
 

@@ -30,8 +30,7 @@ from scoring.results import urls as result_urls
 from scoring.scheme import urls as scheme_urls
 from scoring.scheme.resources import dataset_from_xlsx
 from scoring.scheme.views import import_payload
-
-from .conftest import new_cycle, xlsx_upload
+from tests.scoring.cycle_fixtures import new_cycle, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from scoring.models import Cycle, CycleAction, CycleEvent, CycleStatus, Slot
 from scoring.workflow import CYCLE_TRANSITIONS
-
-from .conftest import flashed, shown
+from tests.scoring.cycle_fixtures import flashed, shown
 
 pytestmark = pytest.mark.django_db
 

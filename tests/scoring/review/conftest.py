@@ -20,7 +20,7 @@ from scoring.models import (
     SubmissionVersion,
 )
 from scoring.review.services import submission_approve
-from tests.scoring.services.support import save, slot_of, submit
+from tests.scoring.support import save, slot_of, submit
 from units.roles import Role
 
 OFFICE_IP = "10.20.30.40"

@@ -14,8 +14,8 @@ from django.urls import reverse
 from scoring.cycles.services import cycle_transition
 from scoring.models import EventAction, ScoringMethod, Slot, SlotStatus, SubmissionEvent
 from scoring.review.services import submission_approve, submission_return
-from tests.scoring.services.support import save, submit
-from tests.scoring.views.pages import errors_shown, messages_shown
+from tests.scoring.pages import errors_shown, messages_shown
+from tests.scoring.support import save, submit
 
 from .conftest import OFFICE_IP, approved, detail_url, hidden, scheme_set, state, submitted
 

@@ -13,7 +13,7 @@ from django.db import connection
 from common.errors import DomainError
 from scoring.models import EventAction, Slot, SlotStatus, SubmissionEvent
 from scoring.review.services import ConcurrentChange, submission_approve, submission_return
-from tests.scoring.services.support import open_cycle_create
+from tests.scoring.support import open_cycle_create
 from units.roles import Role
 
 from .conftest import submitted

@@ -14,7 +14,7 @@ from scoring.review.diff import text_diff, text_diff_html
 from scoring.review.services import submission_approve, submission_return
 from scoring.submissions.services import DraftInput, submission_save_draft
 from tests.scoring.conftest import slot_submit_with_pdf
-from tests.scoring.services.support import open_cycle_create, save, slot_of, submit
+from tests.scoring.support import open_cycle_create, save, slot_of, submit
 
 from .conftest import at, detail_url, scheme_set, submitted
 

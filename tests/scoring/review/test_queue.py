@@ -12,7 +12,7 @@ from indicators.models import Level1, Level2
 from scoring.models import Cycle, Slot, SlotStatus
 from scoring.review.services import submission_approve, submission_return
 from scoring.submissions.services import submission_forward
-from tests.scoring.services.support import open_cycle_create, save, slot_of, submit
+from tests.scoring.support import open_cycle_create, save, slot_of, submit
 
 from .conftest import at, queue_rows, status_counts, submitted
 

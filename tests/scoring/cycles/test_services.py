@@ -19,10 +19,9 @@ from scoring.models import (
     Slot,
     SlotStatus,
 )
+from tests.scoring.support import open_cycle_create, save, slot_of
 from units.models import Unit
 from units.services import unit_group
-
-from .support import open_cycle_create, save, slot_of
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from scoring.demo.files import docx_bytes, pdf_bytes
 from scoring.evidence.services import evidence_remove
 from scoring.models import EvidenceFile, SlotStatus
 from scoring.review.services import submission_return
-
-from .support import evidence_root, save, slot_of, submit, upload
+from tests.scoring.support import evidence_root, save, slot_of, submit, upload
 
 pytestmark = pytest.mark.django_db
 

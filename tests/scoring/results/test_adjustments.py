@@ -15,9 +15,8 @@ from scoring.models import (
     CycleIndicator,
     CycleStatus,
 )
+from tests.scoring.cycle_fixtures import flashed, new_cycle, text_of
 from units.models import Unit
-
-from .conftest import flashed, new_cycle, text_of
 
 pytestmark = pytest.mark.django_db
 

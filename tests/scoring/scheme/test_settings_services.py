@@ -7,8 +7,7 @@ import pytest
 from common.errors import DomainError
 from scoring.models import CycleAction, CycleEvent, CycleIndicator, CycleStatus
 from scoring.scheme.services import cycle_settings_update, scheme_items_update
-
-from .conftest import new_cycle
+from tests.scoring.cycle_fixtures import new_cycle
 
 pytestmark = pytest.mark.django_db
 

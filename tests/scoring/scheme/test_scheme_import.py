@@ -16,8 +16,7 @@ from openpyxl import load_workbook
 from scoring.cycles.services import cycle_open
 from scoring.models import CycleAction, CycleEvent, CycleIndicator, ScoringMethod
 from scoring.scheme.resources import CycleSchemeResource, dataset_from_xlsx, scheme_import
-
-from .conftest import flashed, new_cycle, xlsx_upload
+from tests.scoring.cycle_fixtures import flashed, new_cycle, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 

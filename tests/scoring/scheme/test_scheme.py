@@ -15,8 +15,7 @@ from scoring.models import (
     GradeLevel,
     ScoringMethod,
 )
-
-from .conftest import flashed, shown
+from tests.scoring.cycle_fixtures import flashed, shown
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ from django.urls import reverse
 from scoring.demo.files import docx_bytes, pdf_bytes, png_bytes, xlsx_bytes
 from scoring.models import EventAction, EvidenceFile, SlotStatus
 from tests.scoring.evidence import samples
-from tests.scoring.services.support import evidence_root, save, slot_of, stored_files, submit
-
-from .pages import errors_shown, messages_shown, multipart_body
+from tests.scoring.pages import errors_shown, messages_shown, multipart_body
+from tests.scoring.support import evidence_root, save, slot_of, stored_files, submit
 
 pytestmark = pytest.mark.django_db
 

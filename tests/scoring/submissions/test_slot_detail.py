@@ -9,9 +9,8 @@ from django.urls import reverse
 from scoring.models import FigureValue, SlotStatus, SubmissionEvent, SubmissionVersion
 from scoring.review.services import submission_return
 from scoring.submissions.services import STALE
-from tests.scoring.services.support import figure_ids, open_cycle_create, save, slot_of, submit
-
-from .pages import errors_shown, messages_shown
+from tests.scoring.pages import errors_shown, messages_shown
+from tests.scoring.support import figure_ids, open_cycle_create, save, slot_of, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -35,9 +35,8 @@ from scoring.models import (
     Slot,
     SlotStatus,
 )
+from tests.scoring.cycle_fixtures import text_of
 from units.models import Unit
-
-from .conftest import text_of
 
 pytestmark = pytest.mark.django_db
 

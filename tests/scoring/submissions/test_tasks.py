@@ -10,7 +10,7 @@ from django.urls import reverse
 from indicators.models import Indicator, Level2, Responsibility
 from scoring.cycles.services import slots_sync
 from scoring.models import Slot, SlotStatus
-from tests.scoring.services.support import save, slot_of, submit
+from tests.scoring.support import save, slot_of, submit
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db

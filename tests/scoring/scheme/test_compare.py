@@ -13,9 +13,8 @@ from scoring.models import (
     FigureKind,
     ScoringMethod,
 )
+from tests.scoring.cycle_fixtures import new_cycle
 from units.models import Unit
-
-from .conftest import new_cycle
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from scoring.demo.files import docx_bytes, pdf_bytes, png_bytes
-from tests.scoring.services.support import evidence_root, slot_of, upload
+from tests.scoring.support import evidence_root, slot_of, upload
 
 pytestmark = pytest.mark.django_db
 

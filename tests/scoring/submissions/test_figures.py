@@ -10,8 +10,7 @@ from scoring.models import FigureValue
 from scoring.review.services import submission_approve
 from scoring.submissions.figures import figure_rows
 from scoring.submissions.services import submission_save_draft
-
-from .support import draft_for, figure_ids, open_cycle_create, save, slot_of, submit
+from tests.scoring.support import draft_for, figure_ids, open_cycle_create, save, slot_of, submit
 
 pytestmark = pytest.mark.django_db
 

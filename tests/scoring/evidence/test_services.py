@@ -14,8 +14,7 @@ from common.errors import DomainError
 from scoring.demo.files import pdf_bytes
 from scoring.evidence.services import evidence_remove
 from scoring.models import EventAction, EvidenceFile, SlotStatus
-
-from .support import evidence_root, save, slot_of, stored_files, submit, upload
+from tests.scoring.support import evidence_root, save, slot_of, stored_files, submit, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -23,9 +23,8 @@ from scoring.submissions.services import (
     submission_submit,
     submission_unit_return,
 )
+from tests.scoring.support import draft_for, open_cycle_create, save, slot_of, submit, upload
 from units.roles import Role
-
-from .support import draft_for, open_cycle_create, save, slot_of, submit, upload
 
 pytestmark = pytest.mark.django_db
 
