@@ -70,7 +70,8 @@ DEFAULT_GRADE_LEVELS: tuple[GradeLevel, ...] = (
 @dataclass(frozen=True)
 class Deduction:
     reason: str
-    amount: Decimal
+    # None: the office named a deduction but gave no amount (refused with a message).
+    amount: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,8 @@ def submission_score(
         for deduction in deductions:
             if not deduction.reason or not deduction.reason.strip():
                 raise ScoringError("每项扣分须注明理由")
+            if deduction.amount is None:
+                raise ScoringError(f"请填写扣分分值（{deduction.reason.strip()}）")
             amount = _dec(deduction.amount, "扣分")
             if amount <= 0:
                 raise ScoringError(f"扣分应大于 0 分（{deduction.reason.strip()}）")

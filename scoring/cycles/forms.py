@@ -44,6 +44,9 @@ class TransitionForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
+    """延长截止时间, on the cycle page (for one unit's slots) and in the admin (for the ticked
+    slots, `cycle=None`: no unit to choose). slots_extend_deadline owns the rules."""
+
     unit = forms.ModelChoiceField(
         label="单位",
         queryset=Unit.objects.none(),
@@ -61,6 +64,9 @@ class ExtendForm(forms.Form):
         error_messages={"required": "请填写延期原因。"},
     )
 
-    def __init__(self, *args, cycle: Cycle, **kwargs):
+    def __init__(self, *args, cycle: Cycle | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(slots__cycle=cycle).distinct()
+        if cycle is None:
+            del self.fields["unit"]
+        else:
+            self.fields["unit"].queryset = Unit.objects.filter(slots__cycle=cycle).distinct()

@@ -1,12 +1,9 @@
 """The admin's review of slots: the slot page, score entry, not applicable, bulk actions."""
 
 import json
-from decimal import Decimal
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.validators import MaxValueValidator
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -18,10 +15,9 @@ from django.utils.html import format_html, format_html_join
 from common.admin import ReadOnlyAdmin
 from common.errors import DomainError
 from common.http import client_ip
-from scoring.access import SLOT_CHANGE, SLOT_VIEW
-from scoring.cycles.services import (
-    slots_extend_deadline,
-)
+from scoring.access import user_is_office
+from scoring.cycles.forms import ExtendForm
+from scoring.cycles.services import slots_extend_deadline
 from scoring.models import (
     CycleIndicator,
     EvidenceFile,
@@ -30,6 +26,12 @@ from scoring.models import (
     SlotStatus,
     SubmissionEvent,
     SubmissionVersion,
+)
+from scoring.review.forms import (
+    ExpectedStateForm,
+    NotApplicableForm,
+    ReturnForm,
+    score_form_for,
 )
 from scoring.review.services import (
     score_record,
@@ -47,138 +49,6 @@ def _slot_label(slot: Slot) -> str:
     return f"{slot.indicator.number}. {slot.indicator.name}（{slot.unit.name}）"
 
 
-class ExtendForm(forms.Form):
-    until = forms.DateTimeField(
-        label="延期至", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    reason = forms.CharField(label="延期原因", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ReturnForm(forms.Form):
-    reason = forms.CharField(
-        label="退回原因",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "请填写退回原因。"},
-        help_text="所选各项均以此原因退回，单位填报人会立即看到。",
-    )
-
-
-class NotApplicableForm(forms.Form):
-    reason = forms.CharField(
-        label="不适用理由",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "请填写不适用的理由。"},
-    )
-
-
-class ScoreForm(forms.Form):
-    """The office's score for one slot; the fields depend on the indicator's 评分方法."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    comment = forms.CharField(
-        label="评语",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="得分低于满分时必填，单位在结果发布后可见。",
-    )
-
-    def __init__(self, *args, item: CycleIndicator, grade_levels=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.item = item
-
-    def score_inputs(self) -> dict:
-        return {}
-
-    @property
-    def formsets(self) -> list:
-        return []
-
-
-class GradeScoreForm(ScoreForm):
-    grade = forms.ChoiceField(label="档次")
-
-    def __init__(self, *args, item, grade_levels=(), **kwargs):
-        super().__init__(*args, item=item, **kwargs)
-        self.fields["grade"].choices = [
-            (
-                g.name,
-                f"{g.name}（{g.share:.0%}，{(item.points * g.share).quantize(Decimal('0.01'))} 分）",
-            )
-            for g in grade_levels
-        ]
-
-    def score_inputs(self) -> dict:
-        return {"grade": self.cleaned_data["grade"]}
-
-
-class DirectScoreForm(ScoreForm):
-    direct = forms.DecimalField(label="得分", min_value=Decimal(0), max_digits=6, decimal_places=2)
-
-    def __init__(self, *args, item, grade_levels=(), **kwargs):
-        super().__init__(*args, item=item, **kwargs)
-        field = self.fields["direct"]
-        field.validators.append(
-            MaxValueValidator(item.points, message=f"得分不能超过分值 {item.points} 分。")
-        )
-        field.widget.attrs["max"] = str(item.points)
-        field.help_text = f"0 至 {item.points} 分"
-
-    def score_inputs(self) -> dict:
-        return {"direct": self.cleaned_data["direct"]}
-
-
-class DeductionRowForm(forms.Form):
-    reason = forms.CharField(label="扣分事由", required=False, max_length=200)
-    amount = forms.DecimalField(
-        label="扣分", required=False, min_value=Decimal("0.01"), max_digits=6, decimal_places=2
-    )
-
-    def clean(self):
-        data = super().clean()
-        reason, amount = (data.get("reason") or "").strip(), data.get("amount")
-        if reason and amount is None and "amount" not in self.errors:
-            self.add_error("amount", "请填写扣分分值。")
-        if amount is not None and not reason:
-            self.add_error("reason", "请填写扣分事由。")
-        return data
-
-
-DeductionFormSet = forms.formset_factory(DeductionRowForm, extra=3, max_num=30)
-
-
-class DeductScoreForm(ScoreForm):
-    def __init__(self, *args, item, grade_levels=(), deductions=(), **kwargs):
-        super().__init__(*args, item=item, **kwargs)
-        self.deductions = DeductionFormSet(
-            self.data if self.is_bound else None,
-            prefix="deductions",
-            initial=[{"reason": r, "amount": Decimal(a)} for r, a in deductions],
-        )
-
-    def is_valid(self) -> bool:
-        own = super().is_valid()
-        return self.deductions.is_valid() and own
-
-    @property
-    def formsets(self) -> list:
-        return [self.deductions]
-
-    def score_inputs(self) -> dict:
-        rows = [
-            (row.cleaned_data["reason"].strip(), row.cleaned_data["amount"])
-            for row in self.deductions
-            if row.cleaned_data.get("amount") is not None
-        ]
-        return {"deductions": rows}
-
-
-SCORE_FORMS = {
-    ScoringMethod.GRADE: GradeScoreForm,
-    ScoringMethod.DEDUCT: DeductScoreForm,
-    ScoringMethod.DIRECT: DirectScoreForm,
-}
-
-
 class ReadOnlyInline(admin.TabularInline):
     """A read-only list of a slot's rows, visible to whoever may view the slot."""
 
@@ -187,7 +57,7 @@ class ReadOnlyInline(admin.TabularInline):
     show_change_link = False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(SLOT_VIEW)
+        return user_is_office(request.user)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -354,15 +224,12 @@ class SlotAdmin(ReadOnlyAdmin):
     readonly_fields = [f for _, spec in fieldsets for f in spec["fields"]]
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(SLOT_VIEW)
+        return user_is_office(request.user)
 
     def has_review_permission(self, request, obj=None):
-        """Approving, returning, scoring and extending: the office (global scoring.change_slot).
-
-        Guardian reads only object permissions for units (accept_global_perms=False), so this
-        model permission never lets anyone write a unit's draft.
-        """
-        return request.user.has_perm(SLOT_CHANGE)
+        """Approving, returning, scoring and extending: the office, by the same predicate
+        (scoring.access.user_is_office) as the review pages, so both UIs agree on who reviews."""
+        return user_is_office(request.user)
 
     # --- list columns
 
@@ -439,39 +306,22 @@ class SlotAdmin(ReadOnlyAdmin):
     def score_view(self, request, object_id):
         slot = self._review_slot(request, object_id)
         item = CycleIndicator.objects.get(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
-        form_class = SCORE_FORMS[item.method]
-        previous = slot.score_input if slot.score_input.get("method") == item.method else {}
-        options = {"item": item, "grade_levels": list(slot.cycle.grade_levels.all())}
-        if form_class is DeductScoreForm:
-            options["deductions"] = previous.get("deductions") or []
-        if request.method == "POST":
-            form = form_class(request.POST, **options)
-            if form.is_valid():
-                try:
-                    scored = score_record(
-                        slot=slot,
-                        actor=request.user,
-                        comment=form.cleaned_data["comment"],
-                        expected_version=form.cleaned_data["version"],
-                        ip=client_ip(request),
-                        **form.score_inputs(),
-                    )
-                except DomainError as exc:
-                    form.add_error(None, exc.message)
-                else:
-                    self.message_user(request, f"{_slot_label(scored)} 已评分：{scored.score} 分。")
-                    return HttpResponseRedirect(
-                        reverse("admin:scoring_slot_change", args=[slot.pk])
-                    )
-        else:
-            initial = {"version": slot.current_version}
-            if not slot.not_applicable:
-                initial["comment"] = slot.score_comment
-            if previous.get("grade"):
-                initial["grade"] = previous["grade"]
-            if previous.get("direct") is not None:
-                initial["direct"] = Decimal(previous["direct"])
-            form = form_class(initial=initial, **options)
+        form = score_form_for(slot, item, data=request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                scored = score_record(
+                    slot=slot,
+                    actor=request.user,
+                    comment=form.cleaned_data["comment"],
+                    expected_version=form.cleaned_data["expected_version"],
+                    ip=client_ip(request),
+                    **form.score_inputs(),
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, f"{_slot_label(scored)} 已评分：{scored.score} 分。")
+                return HttpResponseRedirect(reverse("admin:scoring_slot_change", args=[slot.pk]))
         return self._page(
             request,
             "admin/scoring/slot_score.html",
@@ -484,7 +334,10 @@ class SlotAdmin(ReadOnlyAdmin):
 
     def not_applicable_view(self, request, object_id):
         slot = self._review_slot(request, object_id)
-        form = NotApplicableForm(request.POST or None)
+        if request.method == "POST":
+            form = NotApplicableForm(request.POST)
+        else:
+            form = NotApplicableForm(initial=ExpectedStateForm.initial_for(slot))
         if request.method == "POST" and form.is_valid():
             try:
                 slot_mark_not_applicable(
@@ -492,6 +345,7 @@ class SlotAdmin(ReadOnlyAdmin):
                     actor=request.user,
                     reason=form.cleaned_data["reason"],
                     ip=client_ip(request),
+                    **form.expected_state(),
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)
@@ -529,7 +383,7 @@ class SlotAdmin(ReadOnlyAdmin):
     @admin.action(description="批量退回", permissions=["review"])
     def return_selected(self, request, queryset):
         slots = self._selected(queryset)
-        form = ReturnForm(request.POST if "apply" in request.POST else None)
+        form = ReturnForm(request.POST if "apply" in request.POST else None, stale_check=False)
         if not form.is_valid():
             return self._action_form(
                 request,
@@ -559,7 +413,7 @@ class SlotAdmin(ReadOnlyAdmin):
     @admin.action(description="延长截止时间", permissions=["review"])
     def extend_deadline(self, request, queryset):
         slots = self._selected(queryset)
-        form = ExtendForm(request.POST if "apply" in request.POST else None)
+        form = ExtendForm(request.POST if "apply" in request.POST else None, cycle=None)
         if not form.is_valid():
             return self._action_form(
                 request,

@@ -1,4 +1,9 @@
-"""Forms of the office's review pages. They check input types only; the services own the rules."""
+"""The forms of the office's review actions, shared by the review pages and the admin.
+
+They check input types only (a number, a known choice, the hidden page state); the services,
+and for scores scoring.calculations, own every rule and refuse with a Chinese DomainError,
+so both UIs give one answer to the same input.
+"""
 
 from decimal import Decimal
 
@@ -60,7 +65,13 @@ def queue_filter_form(params, *, default_cycle: Cycle | None) -> QueueFilterForm
 
 
 class ExpectedStateForm(forms.Form):
-    """What the reviewer saw when the page was drawn, so a change made since is noticed."""
+    """What the reviewer saw when the page was drawn, so a change made since is noticed.
+
+    The one stale-page mechanism of the review pages and the admin: the hidden state goes to
+    the service (expected_status / expected_version), which refuses with ConcurrentChange.
+    A bulk admin action over many slots has no single state to expect (`stale_check=False`);
+    there each slot's transition check is the guard.
+    """
 
     expected_status = forms.ChoiceField(choices=SlotStatus.choices, widget=forms.HiddenInput)
     expected_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
@@ -71,9 +82,39 @@ class ExpectedStateForm(forms.Form):
     # Several of these forms share one page: distinct ids keep every label on its own input.
     id_prefix = "review"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, stale_check: bool = True, **kwargs):
         kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
+        if not stale_check:
+            for name in self.hidden_names:
+                del self.fields[name]
+
+    @classmethod
+    def initial_for(cls, slot, *, queue: str = "") -> dict:
+        """The hidden state of a page drawn now for `slot`."""
+        return {
+            "expected_status": slot.status,
+            "expected_version": slot.current_version,
+            "queue": queue,
+        }
+
+    def full_clean(self):
+        super().full_clean()
+        # A hidden input the reviewer cannot fix: say once that the page is stale.
+        if self._errors is not None and any(n in self._errors for n in self.hidden_names):
+            for name in self.hidden_names:
+                self._errors.pop(name, None)
+                self.cleaned_data.pop(name, None)
+            self.add_error(None, STALE_PAGE)
+
+    def expected_state(self) -> dict:
+        """Keyword arguments for the services' stale-page check."""
+        if "expected_version" not in self.fields:
+            return {}
+        return {
+            "expected_status": self.cleaned_data["expected_status"],
+            "expected_version": self.cleaned_data["expected_version"],
+        }
 
 
 class ApproveForm(ExpectedStateForm):
@@ -103,6 +144,8 @@ class NotApplicableForm(ExpectedStateForm):
 
 
 class DeductionRowForm(forms.Form):
+    """One 扣分 row: a reason and an amount, parsed only; the rules live in calculations."""
+
     reason = forms.CharField(label="扣分事由", required=False, max_length=200)
     amount = forms.DecimalField(
         label="扣分",
@@ -112,14 +155,6 @@ class DeductionRowForm(forms.Form):
         error_messages={"invalid": "扣分须为数字。"},
     )
 
-    def clean(self):
-        data = super().clean()
-        reason, amount = (data.get("reason") or "").strip(), data.get("amount")
-        # A row with a reason but no amount; an unparsable amount already has its own error.
-        if reason and amount is None and "amount" not in self.errors:
-            self.add_error("amount", "请填写扣分分值。")
-        return data
-
     @property
     def is_blank(self) -> bool:
         return not (self.cleaned_data.get("reason") or "").strip() and (
@@ -127,8 +162,11 @@ class DeductionRowForm(forms.Form):
         )
 
 
+# Five blank rows after the recorded ones, on the review page and in the admin alike.
+DEDUCTION_ROWS = 5
+
 DeductionFormSet = forms.formset_factory(
-    DeductionRowForm, extra=5, max_num=30, validate_max=True, absolute_max=30
+    DeductionRowForm, extra=DEDUCTION_ROWS, max_num=30, validate_max=True, absolute_max=30
 )
 
 
@@ -206,11 +244,30 @@ class ScoreForm(ExpectedStateForm):
             return {"direct": self.cleaned_data["direct"]}
         return {
             "deductions": [
-                ((row.cleaned_data.get("reason") or "").strip(), row.cleaned_data["amount"])
+                ((row.cleaned_data.get("reason") or "").strip(), row.cleaned_data.get("amount"))
                 for row in self.deductions
                 if not row.is_blank
             ]
         }
+
+
+def score_form_for(slot, item: CycleIndicator, data=None, *, queue: str = "") -> ScoreForm:
+    """The score form for `slot`, offering what was recorded last under the current method."""
+    previous = slot.score_input if slot.score_input.get("method") == item.method else {}
+    initial = ExpectedStateForm.initial_for(slot, queue=queue)
+    if slot.score is not None:
+        initial["comment"] = slot.score_comment
+    if previous.get("grade"):
+        initial["grade"] = previous["grade"]
+    if previous.get("direct") is not None:
+        initial["direct"] = previous["direct"]
+    return ScoreForm(
+        data,
+        initial=initial,
+        item=item,
+        grade_levels=list(slot.cycle.grade_levels.all()),
+        deductions=previous.get("deductions") or [],
+    )
 
 
 def _grade_label(item: CycleIndicator, level: GradeLevel) -> str:
@@ -220,12 +277,7 @@ def _grade_label(item: CycleIndicator, level: GradeLevel) -> str:
 
 def form_errors(form: forms.Form) -> list[str]:
     """A bound form's errors as lines for django.contrib.messages."""
-    lines = []
-    for name, errors in form.errors.items():
-        if name in ExpectedStateForm.hidden_names:
-            lines.append(STALE_PAGE)
-        else:
-            lines += [str(e) for e in errors]
+    lines = [str(e) for errors in form.errors.values() for e in errors]
     if isinstance(form, ScoreForm):
         lines += form.row_errors()
     return list(dict.fromkeys(lines))

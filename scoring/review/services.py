@@ -134,7 +134,7 @@ def score_record(
     slot: Slot,
     actor,
     grade: str | None = None,
-    deductions: list[tuple[str, Decimal]] = (),
+    deductions: list[tuple[str, Decimal | None]] = (),
     direct: Decimal | None = None,
     comment: str = "",
     expected_version: int | None = None,
@@ -143,7 +143,10 @@ def score_record(
     """Score a unit's approved submission by its indicator's method.
 
     Precondition: the submission is 已通过 and the cycle is 填报中 or 评审中; a comment is
-    given when the score is below full points. Effect: score, its inputs and the comment.
+    given when the score is below full points. The inputs' rules (a deduction needs a reason
+    and an amount > 0, a direct score lies within the points, a known grade) are checked only
+    by calculations.submission_score; its refusal reaches both the admin and the review page
+    as the same DomainError. Effect: score, its inputs and the comment.
     Audit: 评分 with old → new score.
     """
     locked = slot_lock(slot)
@@ -161,7 +164,10 @@ def score_record(
             method=calculations.Method(item.method),
             grade_levels=_grade_levels(locked.cycle),
             grade=grade,
-            deductions=[calculations.Deduction(r.strip(), Decimal(a)) for r, a in deductions],
+            deductions=[
+                calculations.Deduction((r or "").strip(), Decimal(a) if a is not None else None)
+                for r, a in deductions
+            ],
             direct=direct,
         )
     except calculations.ScoringError as exc:

@@ -30,10 +30,11 @@ from scoring.review.diff import text_diff_html
 from scoring.review.forms import (
     ALL_STATUSES,
     ApproveForm,
+    ExpectedStateForm,
     NotApplicableForm,
     ReturnForm,
-    ScoreForm,
     form_errors,
+    score_form_for,
 )
 from scoring.review.selectors import (
     REACHED_OFFICE,
@@ -121,29 +122,7 @@ def _version_views(versions: list[SubmissionVersion]) -> list[VersionView]:
 
 
 def _expected(slot: Slot, queue: Queue) -> dict:
-    return {
-        "expected_status": slot.status,
-        "expected_version": slot.current_version,
-        "queue": queue.query,
-    }
-
-
-def _score_form(slot: Slot, item: CycleIndicator, data=None) -> ScoreForm:
-    previous = slot.score_input if slot.score_input.get("method") == item.method else {}
-    initial = {}
-    if slot.score is not None:
-        initial["comment"] = slot.score_comment
-    if previous.get("grade"):
-        initial["grade"] = previous["grade"]
-    if previous.get("direct") is not None:
-        initial["direct"] = previous["direct"]
-    return ScoreForm(
-        data,
-        initial=initial,
-        item=item,
-        grade_levels=list(slot.cycle.grade_levels.all()),
-        deductions=previous.get("deductions") or [],
-    )
+    return ExpectedStateForm.initial_for(slot, queue=queue.query)
 
 
 def _render_detail(request, slot: Slot, *, queue: Queue, bound: dict | None = None, status=200):
@@ -161,10 +140,7 @@ def _render_detail(request, slot: Slot, *, queue: Queue, bound: dict | None = No
         "score_form": None,
     }
     if item is not None:
-        score_form = bound.get("score") or _score_form(slot, item)
-        if not score_form.is_bound:
-            score_form.initial.update(initial)
-        forms["score_form"] = score_form
+        forms["score_form"] = bound.get("score") or score_form_for(slot, item, queue=queue.query)
     position, next_pk, queue_size = queue_neighbours(request.user, slot, queue)
     scoring_open = slot.cycle.status in SCORING_OPEN
     context = {
@@ -279,7 +255,7 @@ def review_score(request, pk: int):
     if item is None:
         messages.error(request, "本周期考核方案中没有该指标，不能评分。")
         return _back(slot, queue)
-    form = _score_form(slot, item, data=request.POST)
+    form = score_form_for(slot, item, data=request.POST)
     if not form.is_valid():
         return _refused(request, slot, queue, form, "score")
     try:

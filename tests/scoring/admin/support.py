@@ -37,3 +37,9 @@ def action_apply(client, action: str, slots, url: str = SLOTS, **data):
 def messages_of(response) -> list[tuple[str, str]]:
     """[(level tag, text)] the request left for the next page."""
     return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+
+
+def seen(slot) -> dict[str, str]:
+    """The hidden page state a form drawn now for `slot` carries (the stale-page check)."""
+    slot.refresh_from_db()
+    return {"expected_status": slot.status, "expected_version": str(slot.current_version or 0)}

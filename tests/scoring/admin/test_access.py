@@ -18,7 +18,7 @@ from scoring.models import (
 from units.roles import ROLE_GROUPS, Role
 
 from .conftest import GRADE_NUMBER
-from .support import SLOTS, action_choose, na_url, score_url, slot_change_url
+from .support import SLOTS, action_choose, na_url, score_url, seen, slot_change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_reporters_and_leaders_are_sent_to_the_admin_login(client, request, pers
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(f"{ADMIN_LOGIN}?next="), url
-    posted = client.post(score_url(slot), {"version": "1", "grade": "优秀"})
+    posted = client.post(score_url(slot), seen(slot) | {"grade": "优秀"})
     assert posted["Location"].startswith(ADMIN_LOGIN)
     assert Slot.objects.get(pk=slot.pk).score is None
 
@@ -74,27 +74,47 @@ def test_an_office_member_of_the_office_unit_writes_only_its_own_units_drafts(ma
     assert set(writable.values_list("unit__code", flat=True)) == {"cgb"}
 
 
-def test_without_change_slot_the_office_only_reads(client, office_user, submitted):
+def test_model_permissions_without_the_office_role_open_no_review(client, make_user, submitted):
+    """The admin asks scoring.access.user_is_office, as the review pages do: a staff account
+    holding scoring.change_slot but not the office role reviews nothing, anywhere."""
+    slot = submitted(GRADE_NUMBER)
+    clerk = make_user("it_clerk", is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_slot", "change_slot"])
+    )
+    client.force_login(clerk)
+
+    listing = client.get(SLOTS)
+    scoring = client.get(score_url(slot))
+    marking = client.post(na_url(slot), seen(slot) | {"reason": "理由"})
+    acting = action_choose(client, "approve_selected", [slot])
+    page = client.get(reverse("scoring:review_detail", args=[slot.pk]))
+
+    assert listing.status_code == scoring.status_code == marking.status_code == 403
+    assert acting.status_code == 403
+    assert page.status_code == 404
+    fresh = Slot.objects.get(pk=slot.pk)
+    assert (fresh.status, fresh.not_applicable) == (SlotStatus.SUBMITTED, False)
+
+
+def test_the_office_reviews_in_the_admin_as_on_the_pages_whatever_its_model_permissions(
+    client, office_user, submitted
+):
+    """Removing change_slot from the office group used to close the admin's review but not the
+    pages'; both now follow the office role alone."""
     slot = submitted(GRADE_NUMBER)
     group = Group.objects.get(name=ROLE_GROUPS[Role.OFFICE])
     group.permissions.remove(Permission.objects.get(codename="change_slot"))
     client.force_login(office_user)
 
     listing = client.get(SLOTS)
-    scoring = client.get(score_url(slot))
-    marking = client.post(na_url(slot), {"reason": "理由"})
-    acting = action_choose(client, "approve_selected", [slot])
+    page = client.get(reverse("scoring:review_detail", args=[slot.pk]))
+    marking = client.post(na_url(slot), seen(slot) | {"reason": "本年度不涉及。"})
 
-    assert listing.status_code == 200
-    assert "批量通过" not in listing.content.decode()
-    assert scoring.status_code == marking.status_code == 403
-    assert acting.status_code == 200  # the plain list again: the action is not offered
-    assert (
-        f"/admin/scoring/slot/{slot.pk}/score/"
-        not in client.get(slot_change_url(slot)).content.decode()
-    )
-    fresh = Slot.objects.get(pk=slot.pk)
-    assert (fresh.status, fresh.not_applicable) == (SlotStatus.SUBMITTED, False)
+    assert listing.status_code == page.status_code == 200
+    assert "批量通过" in listing.content.decode()
+    assert marking.status_code == 302
+    assert Slot.objects.get(pk=slot.pk).not_applicable is True
 
 
 @pytest.mark.parametrize("persona", ["office_user", "admin_user"])

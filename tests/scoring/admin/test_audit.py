@@ -24,7 +24,7 @@ from scoring.models import (
 from units.models import Unit
 
 from .conftest import GRADE_NUMBER
-from .support import action_apply, action_choose, na_url, score_url
+from .support import action_apply, action_choose, na_url, score_url, seen
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_score(client, office_user, approved):
     client.force_login(office_user)
 
     with Events(SubmissionEvent) as new:
-        client.post(score_url(slot), {"version": "1", "grade": "优秀", "comment": ""})
+        client.post(score_url(slot), seen(slot) | {"grade": "优秀", "comment": ""})
 
     assert [
         (e.action, e.actor, e.data["old"]["score"], e.data["new"]["score"]) for e in new.rows
@@ -112,7 +112,7 @@ def test_not_applicable(client, office_user, submitted):
     client.force_login(office_user)
 
     with Events(SubmissionEvent) as new:
-        client.post(na_url(slot), {"reason": "本年度不涉及。"})
+        client.post(na_url(slot), seen(slot) | {"reason": "本年度不涉及。"})
 
     assert [(e.action, e.actor, e.reason) for e in new.rows] == [
         (EventAction.MARKED_NA, office_user, "本年度不涉及。")

@@ -7,7 +7,7 @@ import pytest
 from scoring.models import EventAction, Slot, SlotStatus, SubmissionEvent
 
 from .conftest import DEDUCT_NUMBER, DIRECT_NUMBER, GRADE_NUMBER
-from .support import na_url, score_url, slot_change_url
+from .support import na_url, score_url, seen, slot_change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_grade_scoring_offers_the_cycle_levels_and_records_the_score(client, off
 
     page = client.get(score_url(slot))
     response = client.post(
-        score_url(slot), {"version": "1", "grade": "良好", "comment": "获奖材料不够完整。"}
+        score_url(slot), seen(slot) | {"grade": "良好", "comment": "获奖材料不够完整。"}
     )
 
     assert page.status_code == 200
@@ -60,7 +60,7 @@ def test_a_score_below_full_points_needs_a_comment(client, office_user, approved
     slot = approved(GRADE_NUMBER)
     client.force_login(office_user)
 
-    response = client.post(score_url(slot), {"version": "1", "grade": "一般", "comment": ""})
+    response = client.post(score_url(slot), seen(slot) | {"grade": "一般", "comment": ""})
 
     assert response.status_code == 200
     assert "得分低于满分时，请填写评语说明扣分理由。" in response.content.decode()
@@ -76,12 +76,13 @@ def test_deduction_scoring_takes_itemised_rows_and_rescoring_records_old_and_new
 
     first = client.post(
         score_url(slot),
-        {"version": "1", "comment": "两项不足。"}
+        seen(slot)
+        | {"comment": "两项不足。"}
         | _deductions(("未按时报送", "1.5"), ("缺少工资指导线文件", "1")),
     )
     second = client.post(
         score_url(slot),
-        {"version": "1", "comment": "补充后仍迟报。"} | _deductions(("未按时报送", "0.5")),
+        seen(slot) | {"comment": "补充后仍迟报。"} | _deductions(("未按时报送", "0.5")),
     )
 
     assert first.status_code == second.status_code == 302
@@ -104,12 +105,10 @@ def test_deduction_rows_need_a_reason(client, office_user, approved):
     slot = approved(DEDUCT_NUMBER)
     client.force_login(office_user)
 
-    response = client.post(
-        score_url(slot), {"version": "1", "comment": "x"} | _deductions(("", "1"))
-    )
+    response = client.post(score_url(slot), seen(slot) | {"comment": "x"} | _deductions(("", "1")))
 
     assert response.status_code == 200
-    assert "请填写扣分事由。" in response.content.decode()
+    assert "每项扣分须注明理由" in response.content.decode()
     assert _scored(slot) == []
 
 
@@ -117,7 +116,7 @@ def test_no_deductions_is_full_points(client, office_user, approved):
     slot = approved(DEDUCT_NUMBER)
     client.force_login(office_user)
 
-    client.post(score_url(slot), {"version": "1", "comment": ""} | _deductions())
+    client.post(score_url(slot), seen(slot) | {"comment": ""} | _deductions())
 
     assert Slot.objects.get(pk=slot.pk).score == Decimal("4.00")
     assert len(_scored(slot)) == 1
@@ -127,13 +126,13 @@ def test_direct_scoring_takes_a_number_within_the_points(client, office_user, ap
     slot = approved(DIRECT_NUMBER)  # 3 分
     client.force_login(office_user)
 
-    too_high = client.post(score_url(slot), {"version": "1", "direct": "3.5", "comment": ""})
+    too_high = client.post(score_url(slot), seen(slot) | {"direct": "3.5", "comment": ""})
     response = client.post(
-        score_url(slot), {"version": "1", "direct": "2.5", "comment": "倾斜力度一般。"}
+        score_url(slot), seen(slot) | {"direct": "2.5", "comment": "倾斜力度一般。"}
     )
 
     assert too_high.status_code == 200
-    assert "得分不能超过分值 3.00 分。" in too_high.content.decode()
+    assert "得分应在 0 至 3 分之间" in too_high.content.decode()
     assert response.status_code == 302
     assert Slot.objects.get(pk=slot.pk).score == Decimal("2.50")
     (event,) = _scored(slot)
@@ -146,7 +145,7 @@ def test_a_slot_not_yet_approved_cannot_be_scored(client, office_user, submitted
     client.force_login(office_user)
 
     page = client.get(score_url(slot))
-    forced = client.post(score_url(slot), {"version": "1", "grade": "优秀", "comment": ""})
+    forced = client.post(score_url(slot), seen(slot) | {"grade": "优秀", "comment": ""})
 
     assert "当前状态为“待区产改办审核”，请先审核通过再评分。" in page.content.decode()
     assert 'name="grade"' not in page.content.decode()
@@ -158,10 +157,10 @@ def test_a_slot_not_yet_approved_cannot_be_scored(client, office_user, submitted
 def test_marking_not_applicable_needs_a_reason_and_clears_the_score(client, office_user, approved):
     slot = approved(GRADE_NUMBER)
     client.force_login(office_user)
-    client.post(score_url(slot), {"version": "1", "grade": "优秀", "comment": ""})
+    client.post(score_url(slot), seen(slot) | {"grade": "优秀", "comment": ""})
 
-    refused = client.post(na_url(slot), {"reason": ""})
-    response = client.post(na_url(slot), {"reason": "本年度未开展技能表彰评选。"})
+    refused = client.post(na_url(slot), seen(slot) | {"reason": ""})
+    response = client.post(na_url(slot), seen(slot) | {"reason": "本年度未开展技能表彰评选。"})
 
     assert refused.status_code == 200
     assert "请填写不适用的理由。" in refused.content.decode()

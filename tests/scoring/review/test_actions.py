@@ -258,7 +258,7 @@ def test_a_deduction_row_needs_reason_and_amount(office_client, office, cycle, r
     before = state(slot)
 
     response = _post(office_client, slot, "review_score", **{"deductions-1-reason": "台账不全"})
-    assert errors_shown(response) == ["扣分第 2 行：请填写扣分分值。"]
+    assert errors_shown(response) == ["请填写扣分分值（台账不全）"]
     assert 'value="台账不全"' in response.content.decode()  # what was typed is kept
 
     response = _post(office_client, slot, "review_score", **{"deductions-0-amount": "2"})
