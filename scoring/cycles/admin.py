@@ -6,7 +6,13 @@ from django.contrib import admin, messages
 from common.admin import ReadOnlyAdmin, ServiceErrorsAsMessages
 from common.errors import DomainError
 from common.http import client_ip
-from scoring.cycles.services import cycle_create, cycle_dates_update, cycle_open, designation_add
+from scoring.cycles.services import (
+    cycle_create,
+    cycle_dates_update,
+    cycle_open,
+    designation_add,
+    designation_remove,
+)
 from scoring.models import Cycle, CycleDesignation, CycleEvent
 
 
@@ -99,6 +105,13 @@ class CycleDesignationAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
             ip=client_ip(request),
         )
         obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        designation_remove(designation=obj, actor=request.user, ip=client_ip(request))
+
+    def delete_queryset(self, request, queryset):
+        for designation in queryset:
+            designation_remove(designation=designation, actor=request.user, ip=client_ip(request))
 
 
 @admin.register(CycleEvent)

@@ -17,6 +17,7 @@ from scoring.models import (
     Cycle,
     CycleAction,
     CycleDesignation,
+    CycleEvent,
     CycleIndicator,
     CycleStatus,
     EventAction,
@@ -195,7 +196,7 @@ def cycle_transition(
         to_status=target,
     )
     if action == "open":
-        slots_sync(cycle=locked, actor=actor)
+        slots_sync(cycle=locked, actor=actor, opening=True)
     if action == "publish":
         from scoring.notifications.services import notify_cycle_published
 
@@ -235,17 +236,32 @@ def _expected_slots(cycle: Cycle) -> dict[tuple[int, int], bool]:
     return expected
 
 
+def _slot_audit(*, cycle: Cycle, action: CycleAction, actor, rows: list[dict]) -> None:
+    """One CycleEvent per slot the sync touched. A cycle event, not a slot event: a removed
+    slot has no row to hang it on, and an added slot must stay removable while it holds
+    nothing (a slot event would count as something it holds)."""
+    CycleEvent.objects.bulk_create(
+        CycleEvent(cycle=cycle, action=action, actor=actor, data=row) for row in rows
+    )
+
+
 @transaction.atomic
-def slots_sync(*, cycle: Cycle, actor=None) -> SlotSync:
+def slots_sync(*, cycle: Cycle, actor=None, opening: bool = False) -> SlotSync:
     """Make the cycle's slots match the current responsibilities (idempotent).
 
     Adds missing slots (with their unit's permissions), corrects 牵头/配合, and removes only
     slots that hold nothing: never a slot with a draft, a file, a version or any event.
+    Audit: one CycleEvent naming the actor per slot added (新增填报任务), relabelled
+    (调整牵头/配合) or removed (删除空白填报任务); the slots created when the cycle opens
+    (`opening`) are recorded by its 开启填报 event instead.
     """
     if cycle.status != CycleStatus.OPEN:
         return SlotSync(0, 0, 0)
     expected = _expected_slots(cycle)
-    existing = {(s.indicator_id, s.unit_id): s for s in Slot.objects.filter(cycle=cycle)}
+    existing = {
+        (s.indicator_id, s.unit_id): s
+        for s in Slot.objects.filter(cycle=cycle).select_related("indicator", "unit")
+    }
 
     new = [
         Slot(cycle=cycle, indicator_id=ind, unit_id=unit, is_lead=lead)
@@ -254,16 +270,29 @@ def slots_sync(*, cycle: Cycle, actor=None) -> SlotSync:
     ]
     Slot.objects.bulk_create(new)
     created = list(
-        Slot.objects.filter(cycle=cycle).exclude(pk__in=[s.pk for s in existing.values()])
+        Slot.objects.filter(cycle=cycle)
+        .exclude(pk__in=[s.pk for s in existing.values()])
+        .select_related("indicator", "unit")
     )
     slots_grant_to_unit(slots=created)
+    if not opening:
+        _slot_audit(
+            cycle=cycle,
+            action=CycleAction.SLOT_ADDED,
+            actor=actor,
+            rows=[_slot_ref(slot) for slot in created],
+        )
 
-    relabelled = 0
+    relabelled = []
     for key, slot in existing.items():
         if key in expected and slot.is_lead != expected[key]:
+            old = slot.is_lead
             slot.is_lead = expected[key]
             slot.save(update_fields=["is_lead"])
-            relabelled += 1
+            relabelled.append(
+                {**_slot_ref(slot), "old": {"is_lead": old}, "new": {"is_lead": slot.is_lead}}
+            )
+    _slot_audit(cycle=cycle, action=CycleAction.SLOT_RELABELLED, actor=actor, rows=relabelled)
 
     stale = [slot.pk for key, slot in existing.items() if key not in expected]
     empty_pks = list(
@@ -273,8 +302,21 @@ def slots_sync(*, cycle: Cycle, actor=None) -> SlotSync:
         .exclude(Exists(SubmissionEvent.objects.filter(slot=OuterRef("pk"))))
         .values_list("pk", flat=True)
     )
+    empty = set(empty_pks)
+    removed = [_slot_ref(slot) for slot in existing.values() if slot.pk in empty]
     Slot.objects.filter(pk__in=empty_pks).delete()
-    return SlotSync(created=len(created), removed=len(empty_pks), relabelled=relabelled)
+    _slot_audit(cycle=cycle, action=CycleAction.SLOT_REMOVED, actor=actor, rows=removed)
+    return SlotSync(created=len(created), removed=len(empty_pks), relabelled=len(relabelled))
+
+
+def _slot_ref(slot: Slot) -> dict:
+    """How an audit row names a slot that may no longer exist."""
+    return {
+        "slot": slot.pk,
+        "indicator": slot.indicator.number,
+        "unit": slot.unit.code,
+        "is_lead": slot.is_lead,
+    }
 
 
 def slots_sync_on_catalogue_change(sender, *, actor=None, **kwargs) -> None:
@@ -313,6 +355,28 @@ def designation_add(
         )
     slots_sync(cycle=cycle, actor=actor)
     return designation
+
+
+@transaction.atomic
+def designation_remove(*, designation: CycleDesignation, actor=None, ip: str | None = None) -> None:
+    """Withdraw a 相关成员单位 designation; an open cycle drops the unit's slot if it is empty
+    (a slot holding anything stays, as when the catalogue changes).
+
+    Audit: 取消指定相关成员单位, then the sync's own rows.
+    """
+    locked = (
+        CycleDesignation.objects.select_for_update(of=("self",))
+        .select_related("cycle", "indicator", "unit")
+        .filter(pk=designation.pk)
+        .first()
+    )
+    if locked is None:
+        return
+    cycle = locked.cycle
+    data = {"indicator": locked.indicator.number, "unit": locked.unit.code}
+    locked.delete()
+    cycle_event(cycle=cycle, action=CycleAction.DESIGNATION_REMOVED, actor=actor, ip=ip, data=data)
+    slots_sync(cycle=cycle, actor=actor)
 
 
 @transaction.atomic

@@ -142,6 +142,11 @@ class CycleAction(models.TextChoices):
     ADJUSTMENT_ADDED = "adjustment_added", "录入加分/否决"
     DESIGNATION_ADDED = "designation_added", "指定相关成员单位"
     DEADLINE_CHANGED = "deadline_changed", "修改截止时间"
+    FIGURES_CHANGED = "figures_changed", "修改数据指标"
+    DESIGNATION_REMOVED = "designation_removed", "取消指定相关成员单位"
+    SLOT_ADDED = "slot_added", "新增填报任务"
+    SLOT_RELABELLED = "slot_relabelled", "调整牵头/配合"
+    SLOT_REMOVED = "slot_removed", "删除空白填报任务"
 
 
 class CycleEvent(AuditEvent):

@@ -10,6 +10,7 @@ from scoring.models import (
     CycleAction,
     CycleIndicator,
     CycleStatus,
+    FigureField,
     GradeLevel,
     ScoringMethod,
 )
@@ -203,3 +204,81 @@ def scheme_items_update(
         scheme_update(item=current, points=points, method=method, actor=actor, ip=ip)
         changed += 1
     return changed
+
+
+# --- figure fields (数据指标) of a cycle ------------------------------------------------------
+
+FIGURE_SPEC_FIELDS = (
+    "indicator_id",
+    "code",
+    "label",
+    "kind",
+    "measure",
+    "required",
+    "order",
+    "numerator_code",
+    "denominator_code",
+)
+
+
+def _figure_spec(field: FigureField) -> dict:
+    spec = {name: getattr(field, name) for name in FIGURE_SPEC_FIELDS}
+    spec["indicator"] = field.indicator.number
+    del spec["indicator_id"]
+    return spec
+
+
+def _locked_cycle(cycle_id: int) -> Cycle:
+    cycle = Cycle.objects.select_for_update().get(pk=cycle_id)
+    _ensure_scheme_editable(cycle)
+    return cycle
+
+
+@transaction.atomic
+def figure_field_save(*, field: FigureField, actor, ip: str | None = None) -> FigureField:
+    """Add a figure field to a 准备中 cycle, or change one (the admin's form hands it over).
+
+    Precondition: the cycle (and, for a change, the cycle the field was in) is 准备中: once a
+    cycle opens its figure fields are frozen with the rest of the scheme. A field never moves
+    to another cycle. Effect: the field saved. Audit: 修改数据指标 with the old and new spec
+    (nothing when nothing changed).
+    """
+    old = None
+    if field.pk is not None:
+        stored = FigureField.objects.select_for_update().select_related("indicator")
+        stored = stored.get(pk=field.pk)
+        if stored.cycle_id != field.cycle_id:
+            raise DomainError("数据指标不能移到另一个考核周期。")
+        old = _figure_spec(stored)
+    cycle = _locked_cycle(field.cycle_id)
+    new = _figure_spec(field)
+    if old == new:
+        return field
+    field.save()
+    cycle_event(
+        cycle=cycle,
+        action=CycleAction.FIGURES_CHANGED,
+        actor=actor,
+        ip=ip,
+        data={"figure": field.code, "old": old, "new": new},
+    )
+    return field
+
+
+@transaction.atomic
+def figure_field_delete(*, field: FigureField, actor, ip: str | None = None) -> None:
+    """Remove a figure field from a 准备中 cycle (no unit has filled it in: no slots exist yet).
+
+    Audit: 修改数据指标 with the removed spec.
+    """
+    stored = FigureField.objects.select_for_update().select_related("indicator").get(pk=field.pk)
+    cycle = _locked_cycle(stored.cycle_id)
+    old = _figure_spec(stored)
+    stored.delete()
+    cycle_event(
+        cycle=cycle,
+        action=CycleAction.FIGURES_CHANGED,
+        actor=actor,
+        ip=ip,
+        data={"figure": old["code"], "old": old, "new": None},
+    )

@@ -282,4 +282,13 @@ def test_designation_add(client, office_user, cycle):
     with Events(CycleEvent) as new:
         _designate(client, cycle)
 
-    assert [(e.cycle_id, e.actor) for e in new.rows] == [(cycle.pk, office_user)]
+    # The designation, then the slot it gives 区总工会 (slots_sync names the actor too).
+    assert [(e.cycle_id, e.action, e.actor) for e in new.rows] == [
+        (cycle.pk, CycleAction.DESIGNATION_ADDED, office_user),
+        (cycle.pk, CycleAction.SLOT_ADDED, office_user),
+    ]
+    assert {k: new.rows[1].data[k] for k in ("indicator", "unit", "is_lead")} == {
+        "indicator": DESIGNATED_NUMBER,
+        "unit": "zgh",
+        "is_lead": False,
+    }
