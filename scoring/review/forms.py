@@ -143,6 +143,16 @@ class NotApplicableForm(ExpectedStateForm):
     )
 
 
+def _number_messages(what: str) -> dict[str, str]:
+    """A score input's format errors (max_digits=6, decimal_places=2, as the score is stored)."""
+    return {
+        "invalid": f"{what}须为数字。",
+        "max_digits": f"{what}不能超过 9999.99 分。",
+        "max_whole_digits": f"{what}不能超过 9999.99 分。",
+        "max_decimal_places": f"{what}最多保留两位小数。",
+    }
+
+
 class DeductionRowForm(forms.Form):
     """One 扣分 row: a reason and an amount, parsed only; the rules live in calculations."""
 
@@ -152,7 +162,7 @@ class DeductionRowForm(forms.Form):
         required=False,
         max_digits=6,
         decimal_places=2,
-        error_messages={"invalid": "扣分须为数字。"},
+        error_messages=_number_messages("扣分"),
     )
 
     @property
@@ -213,7 +223,7 @@ class ScoreForm(ExpectedStateForm):
                 max_digits=6,
                 decimal_places=2,
                 help_text=f"0 至 {item.points} 分",
-                error_messages={"required": "请填写得分。", "invalid": "得分须为数字。"},
+                error_messages={"required": "请填写得分。", **_number_messages("得分")},
                 widget=forms.NumberInput(attrs={"min": "0", "max": item.points, "step": "0.01"}),
             )
         else:

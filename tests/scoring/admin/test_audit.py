@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import Indicator
+from indicators.models import Indicator, Responsibility
 from scoring.cycles.services import cycle_create
 from scoring.models import (
     Adjustment,
@@ -292,3 +292,74 @@ def test_designation_add(client, office_user, cycle):
         "unit": "zgh",
         "is_lead": False,
     }
+
+
+def test_designation_removal(client, admin_user, cycle):
+    """Withdrawing a designation (system administrator: the office may only add) is audited,
+    and so is the empty slot it takes away."""
+    client.force_login(admin_user)
+    _designate(client, cycle)
+    designation = CycleDesignation.objects.get(cycle=cycle, unit__code="zgh")
+
+    with Events(CycleEvent) as new:
+        response = client.post(
+            reverse("admin:scoring_cycledesignation_delete", args=[designation.pk]),
+            {"post": "yes"},
+        )
+
+    assert response.status_code == 302
+    assert not CycleDesignation.objects.filter(pk=designation.pk).exists()
+    assert not Slot.objects.filter(
+        cycle=cycle, indicator__number=DESIGNATED_NUMBER, unit__code="zgh"
+    ).exists()
+    assert [(e.action, e.actor, e.data["indicator"], e.data["unit"]) for e in new.rows] == [
+        (CycleAction.DESIGNATION_REMOVED, admin_user, DESIGNATED_NUMBER, "zgh"),
+        (CycleAction.SLOT_REMOVED, admin_user, DESIGNATED_NUMBER, "zgh"),
+    ]
+
+
+def test_a_catalogue_change_in_the_admin_audits_every_slot_it_adds_relabels_or_removes(
+    client, office_user, cycle, rsj_slot
+):
+    """责任分工 edited in the admin: the open cycle's slots follow, each change naming the user."""
+    client.force_login(office_user)
+    indicator = Indicator.objects.get(number=GRADE_NUMBER)  # 44: 区人社局 alone
+    rsj, zgh = Unit.objects.get(code="rsj"), Unit.objects.get(code="zgh")
+    lead = indicator.responsibilities.get(unit=rsj)
+
+    with Events(CycleEvent) as added:
+        response = client.post(
+            reverse("admin:indicators_responsibility_add"),
+            {"indicator": indicator.pk, "unit": zgh.pk, "position": "2"},
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with Events(CycleEvent) as relabelled:
+        client.post(
+            reverse("admin:indicators_responsibility_change", args=[lead.pk]),
+            {"indicator": indicator.pk, "unit": rsj.pk, "position": "3"},
+        )
+    new = Responsibility.objects.get(indicator=indicator, unit=zgh)
+    with Events(CycleEvent) as removed:
+        client.post(
+            reverse("admin:indicators_responsibility_delete", args=[new.pk]), {"post": "yes"}
+        )
+
+    def rows(events):
+        return [
+            (e.cycle_id, e.action, e.actor, e.data["indicator"], e.data["unit"])
+            for e in events.rows
+        ]
+
+    assert rows(added) == [(cycle.pk, CycleAction.SLOT_ADDED, office_user, 44, "zgh")]
+    # 区总工会 (position 2) now leads and 区人社局 (position 3) supports.
+    assert sorted(rows(relabelled), key=lambda r: r[-1]) == [
+        (cycle.pk, CycleAction.SLOT_RELABELLED, office_user, 44, "rsj"),
+        (cycle.pk, CycleAction.SLOT_RELABELLED, office_user, 44, "zgh"),
+    ]
+    assert {e.data["unit"]: e.data["new"] for e in relabelled.rows} == {
+        "rsj": {"is_lead": False},
+        "zgh": {"is_lead": True},
+    }
+    # Removing 区总工会 again drops its empty slot; 区人社局 leads again.
+    assert (CycleAction.SLOT_REMOVED, office_user, 44, "zgh") in [r[1:] for r in rows(removed)]
+    assert rsj_slot(GRADE_NUMBER).is_lead is True

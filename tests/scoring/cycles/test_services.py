@@ -10,9 +10,17 @@ from guardian.shortcuts import get_perms
 
 from common.errors import DomainError
 from indicators.models import Indicator, Responsibility
-from scoring.cycles.services import cycle_create, cycle_open, designation_add, slots_sync
+from scoring.cycles.services import (
+    SlotSync,
+    cycle_create,
+    cycle_open,
+    designation_add,
+    slots_sync,
+)
 from scoring.models import (
+    CycleAction,
     CycleDesignation,
+    CycleEvent,
     CycleStatus,
     FigureField,
     FigureTemplate,
@@ -222,3 +230,35 @@ def test_cycle_names_are_unique_and_deadline_follows_opening(open_cycle):
         cycle_create(name="2026年度", year=2026, opens_at=now, deadline=now + timedelta(days=1))
     with pytest.raises(DomainError, match="截止时间必须晚于开始时间"):
         cycle_create(name="2027年度", year=2027, opens_at=now, deadline=now)
+
+
+def test_opening_records_its_slots_in_the_opened_event_alone(open_cycle):
+    """327 slots come with 开启填报, not with one row each."""
+    assert list(open_cycle.events.values_list("action", flat=True)) == [
+        CycleAction.CREATED,
+        CycleAction.OPENED,
+    ]
+
+
+def test_sync_audits_each_slot_it_adds_and_removes_naming_the_actor(open_cycle, make_user):
+    """A unit leaves the member units: 18 empty slots go, one row each; it rejoins: 18 return."""
+    office = make_user("office_sync")
+    kxj = Unit.objects.get(code="kxj")
+    save(slot_of(open_cycle, 1, "kxj"), make_user("kxj_clerk", unit=kxj), "已部署。")
+
+    Unit.objects.filter(pk=kxj.pk).update(is_member=False)
+    removed = slots_sync(cycle=open_cycle, actor=office)
+    Unit.objects.filter(pk=kxj.pk).update(is_member=True)
+    added = slots_sync(cycle=open_cycle, actor=office)
+
+    events = CycleEvent.objects.filter(cycle=open_cycle, actor=office)
+    gone = events.filter(action=CycleAction.SLOT_REMOVED)
+    back = events.filter(action=CycleAction.SLOT_ADDED)
+    assert removed.removed == added.created == gone.count() == back.count() == 18
+    assert {e.data["unit"] for e in gone} == {e.data["unit"] for e in back} == {"kxj"}
+    numbers = {e.data["indicator"] for e in gone}
+    assert numbers == {e.data["indicator"] for e in back}
+    assert 1 not in numbers  # the draft stayed: nothing to record
+    # A second sync changes nothing and records nothing.
+    assert slots_sync(cycle=open_cycle, actor=office) == SlotSync(0, 0, 0)
+    assert events.count() == 36
