@@ -212,8 +212,7 @@ def review_approve(request, pk: int):
         submission_approve(
             slot=slot,
             actor=request.user,
-            expected_status=form.cleaned_data["expected_status"],
-            expected_version=form.cleaned_data["expected_version"],
+            **form.expected_state(),
             ip=client_ip(request),
         )
     except DomainError as exc:
@@ -235,8 +234,7 @@ def review_return(request, pk: int):
             slot=slot,
             actor=request.user,
             reason=form.cleaned_data["reason"],
-            expected_status=form.cleaned_data["expected_status"],
-            expected_version=form.cleaned_data["expected_version"],
+            **form.expected_state(),
             ip=client_ip(request),
         )
     except DomainError as exc:
@@ -286,8 +284,7 @@ def review_mark_na(request, pk: int):
             slot=slot,
             actor=request.user,
             reason=form.cleaned_data["reason"],
-            expected_status=form.cleaned_data["expected_status"],
-            expected_version=form.cleaned_data["expected_version"],
+            **form.expected_state(),
             ip=client_ip(request),
         )
     except DomainError as exc:
