@@ -69,6 +69,21 @@ def cycle_event_summary(event) -> str:
         )
     if event.action == CycleAction.DESIGNATION_ADDED:
         return f"指标 {data.get('indicator')}：指定 {data.get('unit')}"
+    if event.action == CycleAction.DESIGNATION_REMOVED:
+        return f"指标 {data.get('indicator')}：取消指定 {data.get('unit')}"
+    if event.action == CycleAction.FIGURES_CHANGED:
+        old, new = data.get("old"), data.get("new")
+        spec = new or old or {}
+        verb = "新增" if old is None else "删除" if new is None else "修改"
+        return f"指标 {spec.get('indicator')}：{verb}数据指标“{spec.get('label')}”"
+    if event.action in (CycleAction.SLOT_ADDED, CycleAction.SLOT_REMOVED):
+        role = "牵头" if data.get("is_lead") else "配合"
+        return f"指标 {data.get('indicator')}：{data.get('unit')}（{role}）"
+    if event.action == CycleAction.SLOT_RELABELLED:
+        old, new = (
+            "牵头" if (data.get(k) or {}).get("is_lead") else "配合" for k in ("old", "new")
+        )
+        return f"指标 {data.get('indicator')}：{data.get('unit')} {old} → {new}"
     if event.action == CycleAction.INDICATOR_OVERRIDDEN:
         old = num(data["old"]) if data.get("old") else "未调整"
         new = num(data["new"]) if data.get("new") else "取消调整"

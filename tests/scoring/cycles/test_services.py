@@ -10,6 +10,7 @@ from guardian.shortcuts import get_perms
 
 from common.errors import DomainError
 from indicators.models import Indicator, Responsibility
+from scoring.cycles.selectors import cycle_event_summary
 from scoring.cycles.services import (
     SlotSync,
     cycle_create,
@@ -262,3 +263,17 @@ def test_sync_audits_each_slot_it_adds_and_removes_naming_the_actor(open_cycle, 
     # A second sync changes nothing and records nothing.
     assert slots_sync(cycle=open_cycle, actor=office) == SlotSync(0, 0, 0)
     assert events.count() == 36
+
+
+def test_the_cycle_page_summarises_the_sync_rows(open_cycle, make_user):
+    office = make_user("office_sync")
+    kxj = Unit.objects.get(code="kxj")
+    Unit.objects.filter(pk=kxj.pk).update(is_member=False)
+    slots_sync(cycle=open_cycle, actor=office)
+
+    removed = CycleEvent.objects.filter(action=CycleAction.SLOT_REMOVED)
+    summaries = {e.data["indicator"]: cycle_event_summary(e) for e in removed}
+
+    # Where no unit is named (3 and 13) every member leads; elsewhere 区科信局 supports.
+    assert summaries[3] == "指标 3：kxj（牵头）", summaries
+    assert summaries[1] == "指标 1：kxj（配合）"
