@@ -8,18 +8,25 @@ something is unsaved.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from scoring.demo.files import pdf_bytes
-from scoring.models import EventAction, EvidenceFile
+from scoring.models import EventAction, EvidenceFile, FigureField
+from scoring.submissions.figures import FigureRow, figure_ratio
+from tests.scoring import test_browser
 from tests.scoring.evidence import samples
 from tests.scoring.support import open_cycle_create, save, slot_of, stored_files, submit
-from tests.scoring.test_browser import _catalogue_after_flush, _login, chromium  # noqa: F401
 from units.roles import Role
 
 pytestmark = pytest.mark.browser
+
+# The browser and the catalogue reload after live_server's flush, shared with the two-unit test.
+chromium = test_browser.chromium
+_catalogue_after_flush = test_browser._catalogue_after_flush
+_login = test_browser._login
 
 FINISHED = (
     "() => document.querySelectorAll('.upload-item.waiting, .upload-item.sending').length === 0"
@@ -39,8 +46,21 @@ WATCH_UPLOADS = """() => {
 }"""
 
 
+# Types the given figures the way a keyboard would (an input event each) and reads the growth of
+# 产业工人数量 and the share of 当地工人 the page then shows.
+TYPE_AND_READ = """(values) => {
+  for (const [code, value] of Object.entries(values)) {
+    const input = document.querySelector(`input[data-figure=${code}]`);
+    input.value = String(value);
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+  }
+  return [document.querySelector("[data-growth-for=industrial_workers]").textContent,
+          document.querySelector("[data-numerator][data-denominator=workers]").textContent];
+}"""
+
+
 @pytest.fixture
-def reporter_page(chromium, live_server, make_user):  # noqa: F811
+def reporter_page(chromium, live_server, make_user):
     from django.core.management import call_command
 
     call_command("loaddata", "catalogue", "figure_defaults", verbosity=0)
@@ -179,6 +199,21 @@ def test_figures_are_computed_as_typed_and_agree_with_the_server(reporter_page, 
     shown = (growth.inner_text(), share.inner_text(), share_employed.inner_text())
     assert shown == ("-10.00%", "40.05%", "23.33%")  # 163800 / 702000 = 23.333…
 
+    # The script mirrors figures.py on awkward numbers too: half-to-even ties (1/32 → 3.125 →
+    # 3.12, 3/32 → 9.375 → 9.38), thirds, declines and zero.
+    fields = {
+        f.code: f for f in FigureField.objects.filter(cycle=slot.cycle, indicator=slot.indicator)
+    }
+    for workers, industrial in [(32, 1), (32, 3), (160, 1), (3, 1), (3, 2), (7, 0), (1, 182001),
+                                (409000, 181999), (999999999, 123456789)]:  # fmt: skip
+        typed = page.evaluate(TYPE_AND_READ, {"industrial_workers": industrial, "workers": workers})
+        values = {"industrial_workers": Decimal(industrial), "workers": Decimal(workers)}
+        ratio = figure_ratio(values, fields["share_of_workers"])
+        change = FigureRow(fields["industrial_workers"], Decimal(industrial), Decimal(182000))
+        assert typed == [f"{change.growth}%", f"{ratio}%"], (industrial, workers)
+
+    page.fill("input[data-figure=industrial_workers]", "163800")
+    page.fill("input[data-figure=workers]", "409000")
     page.fill("#id_text", "说明。")
     with page.expect_navigation():
         page.click("button[name=action][value=save]")
@@ -231,3 +266,56 @@ def test_a_slow_upload_shows_its_progress_holds_the_page_and_can_be_cancelled(
     with page.expect_navigation():
         page.click("nav a:has-text('我的任务')")
     assert [t for t, _ in page.dialogs] == ["beforeunload"]
+
+
+def test_without_javascript_the_plain_form_uploads_several_files(
+    chromium, live_server, make_user, tmp_path
+):
+    from django.core.management import call_command
+
+    call_command("loaddata", "catalogue", "figure_defaults", verbosity=0)
+    make_user("rsj", unit="rsj", roles={Role.REPORTER})
+    slot = slot_of(open_cycle_create(), 47, "rsj")
+    context = chromium.new_context(locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    base = live_server.url
+    _login(page, base, "rsj")
+    page.goto(f"{base}/tasks/{slot.pk}/")
+    files = [tmp_path / "统计表.pdf", tmp_path / "签到表.pdf"]
+    for path in files:
+        path.write_bytes(pdf_bytes(path.stem))
+    page.set_input_files("#id_file", [str(p) for p in files])
+    with page.expect_navigation():
+        page.click("form.upload button[type=submit]")
+    assert page.locator(".msg-success").all_inner_texts() == [
+        "已上传“统计表.pdf”。",
+        "已上传“签到表.pdf”。",
+    ]
+    listed = page.locator("table.files").inner_text()
+    assert "统计表.pdf" in listed and "签到表.pdf" in listed
+    assert EvidenceFile.objects.filter(slot=slot).count() == 2
+    context.close()
+
+
+def test_files_dropped_on_the_page_go_up(reporter_page, live_server):
+    page, base = reporter_page, live_server.url
+    slot = slot_of(open_cycle_create(), 47, "rsj")
+    page.goto(f"{base}/tasks/{slot.pk}/")
+    page.fill("#id_text", "拖放之前输入的说明。")
+    content = list(pdf_bytes("现场照片说明"))
+    page.evaluate(
+        """(bytes) => {
+          const data = new DataTransfer();
+          data.items.add(new File([new Uint8Array(bytes)], "现场照片说明.pdf", {type: "application/pdf"}));
+          const target = document.querySelector("#id_text");
+          for (const type of ["dragover", "drop"]) {
+            target.dispatchEvent(new DragEvent(type, {dataTransfer: data, bubbles: true, cancelable: true}));
+          }
+        }""",
+        content,
+    )
+    page.wait_for_function(FINISHED)
+    assert _items(page) == {"现场照片说明.pdf": "已上传“现场照片说明.pdf”。"}
+    # Dropped on the text box, the file went up and did not replace what was typed.
+    assert page.input_value("#id_text") == "拖放之前输入的说明。"
+    assert EvidenceFile.objects.get(slot=slot).original_name == "现场照片说明.pdf"
