@@ -119,6 +119,45 @@ def evidence_add(
     return evidence
 
 
+def evidence_add_several(
+    *,
+    slot: Slot,
+    actor,
+    uploads: list[UploadedFile],
+    title: str = "",
+    expected_revision: int | None = None,
+    ip: str | None = None,
+) -> tuple[list[EvidenceFile], list[tuple[str, str]]]:
+    """Add files one after another; a refused file is reported and the others go on.
+
+    Each file is added by evidence_add in its own transaction, so a refusal leaves no trace of
+    that file and does not undo the files before it. A title names a single file only. The
+    page's revision is checked against the first file; each later one expects the revision the
+    file before it left. Returns the files added and (file name, message) for each refusal.
+    Audit: one 上传材料 per file added.
+    """
+    title = title if len(uploads) == 1 else ""
+    added: list[EvidenceFile] = []
+    refused: list[tuple[str, str]] = []
+    for upload in uploads:
+        try:
+            evidence = evidence_add(
+                slot=slot,
+                actor=actor,
+                upload=upload,
+                title=title,
+                expected_revision=expected_revision,
+                ip=ip,
+            )
+        except DomainError as exc:
+            refused.append((clean_filename(upload.name or ""), exc.message))
+        else:
+            added.append(evidence)
+            if expected_revision is not None:
+                expected_revision = evidence.slot.revision
+    return added, refused
+
+
 @transaction.atomic
 def evidence_remove(*, slot: Slot, evidence: EvidenceFile, actor, ip: str | None = None) -> None:
     """Take a file out of the current draft.

@@ -16,7 +16,7 @@ from scoring.access import NOT_FOUND, evidence_get_for_user, slot_get_for_user
 from scoring.evidence.forms import EvidenceUploadForm
 from scoring.evidence.services import (
     EvidenceIntegrityError,
-    evidence_add,
+    evidence_add_several,
     evidence_oversized_message,
     evidence_remove,
     evidence_verified_chunks,
@@ -55,7 +55,8 @@ def evidence_upload(request, pk: int):
 
     A plain form post redirects back to the page with one message per file. A request that
     accepts JSON (the page's background upload) gets the added files, the refusals and the
-    draft's new revision instead, so the page keeps what was typed.
+    draft's new revision instead, so the page keeps what was typed (status 400 when any file
+    was refused, 404 in JSON too for a slot the user may not write).
     """
     wants_json = _wants_json(request)
     try:
@@ -74,32 +75,18 @@ def evidence_upload(request, pk: int):
     ]
     added = []
     form = EvidenceUploadForm(request.POST, files)
-    if not form.is_valid():
-        if not (errors and "file" in form.errors and not files):
-            errors += [
-                {"name": "", "message": error} for field in form.errors.values() for error in field
-            ]
-    else:
-        uploads = form.cleaned_data["file"]
-        # A title names one file; several files are each named after themselves.
-        title = form.cleaned_data["title"] if len(uploads) == 1 else ""
-        expected = form.cleaned_data["revision"]
-        for upload in uploads:
-            try:
-                evidence = evidence_add(
-                    slot=slot,
-                    actor=request.user,
-                    upload=upload,
-                    title=title,
-                    expected_revision=expected,
-                    ip=client_ip(request),
-                )
-            except DomainError as exc:
-                errors.append({"name": upload.name, "message": exc.message})
-            else:
-                added.append(evidence)
-                if expected is not None:
-                    expected = evidence.slot.revision
+    if form.is_valid():
+        added, refused = evidence_add_several(
+            slot=slot,
+            actor=request.user,
+            uploads=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            expected_revision=form.cleaned_data["revision"],
+            ip=client_ip(request),
+        )
+        errors += [{"name": name, "message": message} for name, message in refused]
+    elif not (errors and not files):  # a file cut off while streaming is already reported
+        errors += [{"name": "", "message": e} for field in form.errors.values() for e in field]
     if wants_json:
         slot.refresh_from_db(fields=["revision"])
         body = {

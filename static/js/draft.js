@@ -17,7 +17,8 @@
     });
     return parts.join("\n");
   }
-  var saved = snapshot();
+  // A page shown again after a refused save holds what was typed, not what was saved.
+  var saved = form && form.hasAttribute("data-unsaved") ? null : snapshot();
   var active = 0; // uploads waiting or running
   var leaving = false; // the draft form is being posted: its contents are being saved
   function unsaved() { return snapshot() !== saved; }
@@ -141,6 +142,7 @@
     if (note) { note.remove(); }
   }
 
+  // As Django's filesizeformat writes it in the file table.
   function sizeText(bytes) {
     if (bytes < 1024) { return bytes + " 字节"; }
     if (bytes < 1024 * 1024) { return (bytes / 1024).toFixed(1) + " KB"; }
@@ -161,6 +163,7 @@
     var bar = element("progress", "upload-bar");
     bar.max = 100;
     bar.value = 0;
+    bar.setAttribute("aria-label", "上传进度：" + file.name);
     li.appendChild(bar);
     var state = element("span", "upload-state small", "等待上传");
     li.appendChild(state);
@@ -288,6 +291,7 @@
       running = null;
       active -= 1;
       finish(item, cls, text);
+      if (!active) { clearNotice(); }
       next();
     };
     xhr.addEventListener("load", function () {

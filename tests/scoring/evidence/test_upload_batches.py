@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from scoring.access import NOT_FOUND
 from scoring.demo.files import pdf_bytes
+from scoring.evidence.services import evidence_add_several
 from scoring.models import EventAction, EvidenceFile, SlotStatus
 from scoring.submissions.services import STALE
 from tests.scoring.evidence import samples
@@ -214,3 +215,34 @@ def test_the_office_gets_the_same_404_for_a_units_slot(client, office_user, slot
     assert response.status_code == 404
     assert response.json()["errors"] == [{"name": "", "message": NOT_FOUND}]
     assert not EvidenceFile.objects.exists()
+
+
+def test_adding_several_files_checks_the_pages_revision_once_and_goes_on_after_a_refusal(
+    rsj_reporter, slot
+):
+    added, refused = evidence_add_several(
+        slot=slot,
+        actor=rsj_reporter,
+        uploads=_files(
+            ("统计表.pdf", PDF),
+            ("程序.exe", samples.WINDOWS_EXECUTABLE),
+            ("签到表.pdf", PDF),
+        ),
+        title="被忽略的名称",
+        expected_revision=0,
+    )
+    assert [(e.original_name, e.title) for e in added] == [
+        ("统计表.pdf", "统计表"),
+        ("签到表.pdf", "签到表"),
+    ]
+    assert [(name, "类型不允许上传" in message) for name, message in refused] == [
+        ("程序.exe", True)
+    ]
+    slot.refresh_from_db()
+    assert slot.revision == 2
+    # A page still at revision 0 is stale now: nothing more is added.
+    added, refused = evidence_add_several(
+        slot=slot, actor=rsj_reporter, uploads=_files(("补充.pdf", PDF)), expected_revision=0
+    )
+    assert (added, refused) == ([], [("补充.pdf", STALE)])
+    assert EvidenceFile.objects.filter(slot=slot).count() == 2

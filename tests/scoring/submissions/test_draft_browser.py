@@ -319,3 +319,14 @@ def test_files_dropped_on_the_page_go_up(reporter_page, live_server):
     # Dropped on the text box, the file went up and did not replace what was typed.
     assert page.input_value("#id_text") == "拖放之前输入的说明。"
     assert EvidenceFile.objects.get(slot=slot).original_name == "现场照片说明.pdf"
+
+    # A refused save shows the page again with what was typed: still unsaved, so leaving asks.
+    page.fill("#id_self_score", "200")
+    with page.expect_navigation():
+        page.click("button[name=action][value=save]")
+    assert "填写内容有误" in page.locator("#submission-form .error").first.inner_text()
+    assert page.input_value("#id_text") == "拖放之前输入的说明。"
+    page.click("nav a:has-text('我的任务')")
+    page.wait_for_timeout(300)
+    assert [t for t, _ in page.dialogs] == ["beforeunload"]
+    assert page.url == f"{base}/tasks/{slot.pk}/"
