@@ -17,7 +17,7 @@ from scoring.evidence.filenames import clean_filename
 from scoring.evidence.validation import EvidencePolicy, EvidenceRejected, inspect_file
 from scoring.models import EventAction, EvidenceFile, Slot
 from scoring.models.evidence import evidence_storage
-from scoring.submissions.services import draft_bump_revision
+from scoring.submissions.services import STALE, draft_bump_revision
 from scoring.workflow import ensure_allowed, event_record, slot_lock
 
 logger = logging.getLogger(__name__)
@@ -37,13 +37,26 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
 
 
+def evidence_oversized_message(name: str) -> str:
+    """The refusal for a file cut off while it streamed (the page's script shows it too)."""
+    limit = EvidencePolicy.from_settings().max_file_size // (1024 * 1024)
+    return f"文件“{name}”超过单个文件 {limit} MB 的上限，未上传。"
+
+
 def evidence_add(
-    *, slot: Slot, actor, upload: UploadedFile, title: str = "", ip: str | None = None
+    *,
+    slot: Slot,
+    actor,
+    upload: UploadedFile,
+    title: str = "",
+    expected_revision: int | None = None,
+    ip: str | None = None,
 ) -> EvidenceFile:
     """Check an uploaded file and add it to the slot's draft.
 
-    Precondition: the draft is editable; the file passes every rule of EvidencePolicy; the
-    draft's files stay within the per-submission limit. Effect: the bytes are copied under a
+    Precondition: the draft is editable and, when expected_revision is given, unchanged since
+    the page was loaded; the file passes every rule of EvidencePolicy; the draft's files stay
+    within the per-submission limit. Effect: the bytes are copied under a
     random name in the private evidence storage and one EvidenceFile row records the original
     name, size, type and SHA-256. On any failure neither the row nor the stored file remains.
     Audit: 上传材料.
@@ -62,6 +75,8 @@ def evidence_add(
         with transaction.atomic():
             locked = slot_lock(slot)
             ensure_allowed("save", locked.status)
+            if expected_revision is not None and expected_revision != locked.revision:
+                raise DomainError(STALE)
             in_draft = (
                 EvidenceFile.objects.filter(slot=locked, in_draft=True).aggregate(
                     total=Sum("size")
@@ -102,6 +117,45 @@ def evidence_add(
             storage.delete(stored_name)
         raise
     return evidence
+
+
+def evidence_add_several(
+    *,
+    slot: Slot,
+    actor,
+    uploads: list[UploadedFile],
+    title: str = "",
+    expected_revision: int | None = None,
+    ip: str | None = None,
+) -> tuple[list[EvidenceFile], list[tuple[str, str]]]:
+    """Add files one after another; a refused file is reported and the others go on.
+
+    Each file is added by evidence_add in its own transaction, so a refusal leaves no trace of
+    that file and does not undo the files before it. A title names a single file only. The
+    page's revision is checked against the first file; each later one expects the revision the
+    file before it left. Returns the files added and (file name, message) for each refusal.
+    Audit: one 上传材料 per file added.
+    """
+    title = title if len(uploads) == 1 else ""
+    added: list[EvidenceFile] = []
+    refused: list[tuple[str, str]] = []
+    for upload in uploads:
+        try:
+            evidence = evidence_add(
+                slot=slot,
+                actor=actor,
+                upload=upload,
+                title=title,
+                expected_revision=expected_revision,
+                ip=ip,
+            )
+        except DomainError as exc:
+            refused.append((clean_filename(upload.name or ""), exc.message))
+        else:
+            added.append(evidence)
+            if expected_revision is not None:
+                expected_revision = evidence.slot.revision
+    return added, refused
 
 
 @transaction.atomic

@@ -2,53 +2,103 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
 from common.http import client_ip, content_disposition
-from scoring.access import evidence_get_for_user, slot_get_for_user
+from scoring.access import NOT_FOUND, evidence_get_for_user, slot_get_for_user
 from scoring.evidence.forms import EvidenceUploadForm
 from scoring.evidence.services import (
     EvidenceIntegrityError,
-    evidence_add,
+    evidence_add_several,
+    evidence_oversized_message,
     evidence_remove,
     evidence_verified_chunks,
 )
 
 
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _file_json(evidence) -> dict:
+    """What the page's script needs to list an uploaded file like the server-rendered rows."""
+    by = evidence.uploaded_by
+    return {
+        "id": evidence.pk,
+        "title": evidence.title,
+        "name": evidence.original_name,
+        "size": evidence.size,
+        "size_display": filesizeformat(evidence.size),
+        "uploaded": f"{date_format(localtime(evidence.uploaded_at), 'n月j日 H:i')} "
+        f"{by.get_full_name() or by.username}",
+        "download_url": reverse("scoring:evidence_download", args=[evidence.pk]),
+        "inline_url": (
+            reverse("scoring:evidence_download", args=[evidence.pk]) + "?inline=1"
+            if evidence.can_view_inline
+            else ""
+        ),
+        "remove_url": reverse("scoring:evidence_delete", args=[evidence.slot_id, evidence.pk]),
+    }
+
+
 @login_required
 @require_POST
 def evidence_upload(request, pk: int):
-    slot = slot_get_for_user(user=request.user, pk=pk, write=True)
+    """Add one or several files to the draft; each refused file is reported, the others go on.
+
+    A plain form post redirects back to the page with one message per file. A request that
+    accepts JSON (the page's background upload) gets the added files, the refusals and the
+    draft's new revision instead, so the page keeps what was typed (status 400 when any file
+    was refused, 404 in JSON too for a slot the user may not write).
+    """
+    wants_json = _wants_json(request)
+    try:
+        slot = slot_get_for_user(user=request.user, pk=pk, write=True)
+    except Http404:
+        if wants_json:
+            return JsonResponse(
+                {"files": [], "errors": [{"name": "", "message": NOT_FOUND}]}, status=404
+            )
+        raise
     # Parse the body first: the upload handler records files it cut off while parsing.
     files = request.FILES
-    oversized = getattr(request, "oversized_uploads", [])
-    if oversized:
-        from scoring.evidence.validation import EvidencePolicy
-
-        limit = EvidencePolicy.from_settings().max_file_size // (1024 * 1024)
-        messages.error(request, f"文件“{oversized[0]}”超过单个文件 {limit} MB 的上限，未上传。")
-        return redirect("scoring:slot_detail", pk=slot.pk)
+    errors = [
+        {"name": name, "message": evidence_oversized_message(name)}
+        for name in getattr(request, "oversized_uploads", [])
+    ]
+    added = []
     form = EvidenceUploadForm(request.POST, files)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("scoring:slot_detail", pk=slot.pk)
-    try:
-        evidence = evidence_add(
+    if form.is_valid():
+        added, refused = evidence_add_several(
             slot=slot,
             actor=request.user,
-            upload=form.cleaned_data["file"],
+            uploads=form.cleaned_data["file"],
             title=form.cleaned_data["title"],
+            expected_revision=form.cleaned_data["revision"],
             ip=client_ip(request),
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
+        errors += [{"name": name, "message": message} for name, message in refused]
+    elif not (errors and not files):  # a file cut off while streaming is already reported
+        errors += [{"name": "", "message": e} for field in form.errors.values() for e in field]
+    if wants_json:
+        slot.refresh_from_db(fields=["revision"])
+        body = {
+            "files": [_file_json(e) for e in added],
+            "errors": errors,
+            "revision": slot.revision,
+        }
+        return JsonResponse(body, status=400 if errors else 200)
+    for evidence in added:
         messages.success(request, f"已上传“{evidence.original_name}”。")
+    for error in errors:
+        messages.error(request, error["message"])
     return redirect("scoring:slot_detail", pk=slot.pk)
 
 

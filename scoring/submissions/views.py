@@ -20,7 +20,8 @@ from scoring.access import (
 )
 from scoring.cycles.selectors import cycle_current
 from scoring.evidence.forms import EvidenceUploadForm
-from scoring.evidence.services import max_submission_size
+from scoring.evidence.services import evidence_oversized_message, max_submission_size
+from scoring.evidence.validation import EvidencePolicy
 from scoring.models import EventAction, FigureField, SlotStatus
 from scoring.submissions.figures import figure_rows
 from scoring.submissions.forms import ReasonForm, SubmissionForm
@@ -146,6 +147,7 @@ def slot_detail(request, pk: int):
         include_scoring=user_reads_everything(request.user) or slot.cycle.results_are_published,
     )
     returns = [e for e in timeline if e.action in (EventAction.RETURNED, EventAction.UNIT_RETURNED)]
+    max_file = EvidencePolicy.from_settings().max_file_size
     context = {
         "returned_by_office_last": bool(returns) and returns[-1].action == EventAction.RETURNED,
         "slot": slot,
@@ -163,6 +165,10 @@ def slot_detail(request, pk: int):
         "versions": slot_versions(slot),
         "timeline": timeline,
         "max_submission_mb": max_submission_size() // (1024 * 1024),
+        # The page's script refuses an oversized file before sending it, with the server's words.
+        "max_file_bytes": max_file,
+        "max_file_mb": max_file // (1024 * 1024),
+        "too_big_message": evidence_oversized_message("{name}"),
         "days_left": days_left(slot.effective_deadline),
     }
     return render(request, "scoring/slot_detail.html", context, status=200)

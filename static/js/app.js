@@ -41,7 +41,8 @@
   // Warn before leaving a form with unsaved changes.
   var dirty = false;
   var main = document.getElementById("submission-form");
-  if (main) {
+  // A page with data-draft (the submission page) has draft.js, which knows about uploads too.
+  if (main && !main.hasAttribute("data-draft")) {
     main.addEventListener("input", function () { dirty = true; });
     main.addEventListener("submit", function () { dirty = false; });
     window.addEventListener("beforeunload", function (e) {

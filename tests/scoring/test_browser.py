@@ -97,10 +97,11 @@ def _fill_and_submit(page, base: str, slot: Slot, *, text: str, figures: dict, p
         page.click("button[name=action][value=save]")
     assert page.locator(".msg-success").inner_text() == "草稿已保存。"
 
+    # The file goes up in the background as soon as it is chosen (static/js/draft.js).
     page.set_input_files("#id_file", str(pdf))
-    with page.expect_navigation():
-        page.click("form.upload button[type=submit]")
-    assert page.locator(".msg-success").inner_text() == f"已上传“{pdf.name}”。"
+    done = page.locator(".upload-item.done .upload-state")
+    done.wait_for()
+    assert done.inner_text() == f"已上传“{pdf.name}”。"
     assert pdf.name in page.locator("table.files").inner_text()
     assert page.input_value("#id_text") == text  # the saved draft survived the upload
 
