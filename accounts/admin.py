@@ -2,6 +2,7 @@
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -52,6 +53,11 @@ class LockoutAdmin(AccessAttemptAdmin):
     def lift_lockout(self, request, queryset):
         count = lockout_lift(attempts=queryset, actor=request.user)
         self.message_user(request, f"已解除 {count} 条登录锁定。", messages.SUCCESS)
+
+    @admin.display(description="状态")
+    def status(self, obj):
+        left = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        return f"还可尝试 {left} 次" if left > 0 else "已锁定"
 
     def get_actions(self, request):
         actions = super().get_actions(request)
