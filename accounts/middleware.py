@@ -43,7 +43,10 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 messages.warning(request, session_expiry_message(reason))
                 return redirect_to_login(request.get_full_path())
-            session_touch(request.session)
+            # The idle timer's own destination is no sign of life (else an idle tab that
+            # lands there would keep the session alive for ever).
+            if _url_name(request) != "login":
+                session_touch(request.session)
         return self.get_response(request)
 
 

@@ -14,8 +14,6 @@ from accounts.sessions_policy import session_stamp_seen
 class LoginView(auth_views.LoginView):
     """Django's login; after the third failure it says how many attempts remain."""
 
-    redirect_authenticated_user = True
-
     def form_invalid(self, form):
         username = self.request.POST.get("username", "")[:150]
         remaining = login_attempts_remaining(request=self.request, username=username)

@@ -91,9 +91,3 @@ def test_logout_by_get_is_refused(client, rsj_reporter):
     client.force_login(rsj_reporter)
     assert client.get(reverse("logout")).status_code == 405
     assert client.get(HOME).status_code == 200
-
-
-def test_a_logged_in_user_on_the_login_page_goes_on(client, rsj_reporter):
-    client.force_login(rsj_reporter)
-    response = client.get(LOGIN, {"next": reverse("scoring:tasks")})
-    assert response.status_code == 302 and response["Location"] == reverse("scoring:tasks")

@@ -166,3 +166,21 @@ def test_deactivating_outside_the_admin_ends_the_sessions_too(rsj_reporter):
     rsj_reporter.save(update_fields=["is_active"])
     assert not UserSession.objects.filter(user=rsj_reporter).exists()
     assert client.get(HOME).status_code == 302
+
+
+def test_the_login_page_is_no_activity(rsj_reporter):
+    """An idle tab's timer ends on the login page; that visit must not refresh the session."""
+    client = log_in()
+    age_session(client, seen_ago=settings.FENGTAI_SESSION_IDLE_SECONDS - 60)
+    page = client.get(LOGIN)
+    assert "data-session-idle" not in page.content.decode()
+    age_session(client, seen_ago=61)
+    assert client.get(HOME).status_code == 302
+
+
+def test_pages_carry_the_idle_limit_for_the_warning(rsj_reporter, settings):
+    settings.FENGTAI_SESSION_IDLE_SECONDS = 1800
+    client = log_in()
+    html = client.get(HOME).content.decode()
+    assert 'data-session-idle="1800"' in html and 'data-session-warning="60"' in html
+    assert "js/session-timeout.js" in html
