@@ -227,3 +227,10 @@ FENGTAI_SESSION_MAX_SECONDS = int(os.environ.get("FENGTAI_SESSION_MAX_HOURS", "1
 SESSION_ENGINE = "accounts.sessions"
 # The cookie outlives no session: the absolute limit is also checked on the server.
 SESSION_COOKIE_AGE = FENGTAI_SESSION_MAX_SECONDS
+
+# Optional login through the district's directory (FENGTAI_LDAP_*; see accounts/ldap_config.py).
+# Local accounts keep working beside it.
+from accounts.ldap_config import authentication_backends, ldap_settings  # noqa: E402
+
+globals().update(ldap_settings(os.environ))
+AUTHENTICATION_BACKENDS = authentication_backends(AUTHENTICATION_BACKENDS, os.environ)
