@@ -6,8 +6,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
-from accounts.selectors import password_change_prompt
-from accounts.sessions_policy import session_expiry_message, session_expiry_reason, session_touch
+from accounts.sessions_policy import (
+    session_expiry_message,
+    session_expiry_reason,
+    session_password_change_due,
+    session_touch,
+)
 
 # Pages a user who must change the password can still reach.
 PASSWORD_EXEMPT = {
@@ -52,7 +56,12 @@ class SessionTimeoutMiddleware:
 
 class PasswordChangeRequiredMiddleware:
     """Sends a user whose password was set by an administrator, or has expired, to the
-    password-change page until it is changed."""
+    password-change page until it is changed.
+
+    The answer is worked out at login and kept in the session (no query per request): an
+    administrator's reset ends the user's sessions anyway, and an expiry is noticed at the
+    next login, at most FENGTAI_SESSION_MAX_SECONDS later.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -61,7 +70,7 @@ class PasswordChangeRequiredMiddleware:
         if (
             request.user.is_authenticated
             and _url_name(request) not in PASSWORD_EXEMPT
-            and password_change_prompt(user=request.user) is not None
+            and session_password_change_due(request.session, user=request.user)
         ):
             return redirect("password_change")
         return self.get_response(request)

@@ -9,7 +9,7 @@ from accounts.sessions_policy import session_stamp_login
 
 def on_login(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
-        session_stamp_login(request.session)
+        session_stamp_login(request.session, user=user)
 
 
 def on_user_saved(sender, instance, created, **kwargs) -> None:

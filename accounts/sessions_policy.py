@@ -7,7 +7,8 @@ from django.utils import timezone
 
 LOGIN_AT = "fengtai_login_at"
 SEEN_AT = "fengtai_seen_at"
-# Writing the session on every request costs a query; a minute of slack costs nothing.
+PASSWORD_DUE = "fengtai_password_change_due"  # noqa: S105  (a session key name)
+# Writing the session on every request costs a query; half a minute of slack costs nothing.
 SEEN_RESOLUTION_SECONDS = 30
 
 IDLE_MESSAGE = "您已超过 {minutes} 分钟未操作，为保护数据安全已自动退出，请重新登录。"
@@ -18,10 +19,29 @@ def _now() -> float:
     return timezone.now().timestamp()
 
 
-def session_stamp_login(session) -> None:
+def session_stamp_login(session, *, user=None) -> None:
     now = _now()
     session[LOGIN_AT] = now
     session[SEEN_AT] = now
+    if user is not None:
+        session_password_change_settle(session, user=user)
+
+
+def session_password_change_settle(session, *, user) -> bool:
+    """Work out (again) whether the user must change the password, and keep it in the session."""
+    from accounts.selectors import password_change_prompt
+
+    due = password_change_prompt(user=user) is not None
+    session[PASSWORD_DUE] = due
+    return due
+
+
+def session_password_change_due(session, *, user) -> bool:
+    due = session.get(PASSWORD_DUE)
+    if due is None:
+        # A session from before this policy.
+        due = session_password_change_settle(session, user=user)
+    return due
 
 
 def session_expiry_reason(session) -> str | None:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import PasswordChangeForm
 from accounts.selectors import login_attempts_remaining, password_change_prompt
-from accounts.sessions_policy import session_stamp_seen
+from accounts.sessions_policy import session_password_change_settle, session_stamp_seen
 
 
 class LoginView(auth_views.LoginView):
@@ -32,6 +32,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        session_password_change_settle(self.request.session, user=form.user)
         messages.success(self.request, "密码已修改，其他设备上的登录已全部退出。")
         return response
 
