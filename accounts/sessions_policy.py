@@ -45,12 +45,12 @@ def session_password_change_due(session, *, user) -> bool:
 
 
 def session_expiry_reason(session) -> str | None:
-    """ "idle" or "max_age" when the session has run out, else None."""
+    """Why the session has run out ("idle" or "max_age"), or None while it lives."""
     now = _now()
     login_at = session.get(LOGIN_AT)
     seen_at = session.get(SEEN_AT)
     if login_at is None or seen_at is None:
-        # A session from before this policy (or force_login without a request): start now.
+        # A session from before this policy: its clocks start now.
         session_stamp_login(session)
         return None
     if now - login_at > settings.FENGTAI_SESSION_MAX_SECONDS:

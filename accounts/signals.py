@@ -14,7 +14,8 @@ password_changed = Signal()
 password_reset_by_admin = Signal()
 
 # Sessions of a user were deleted on the server. Arguments: user, count, reason
-# ("password_changed", "deactivated", "idle", "max_age").
+# ("password_changed", "deactivated"). An idle or over-age session ends through Django's
+# logout() instead: user_logged_out, with request.fengtai_logout_reason "idle" or "max_age".
 sessions_ended = Signal()
 
 # An administrator lifted a login lockout. Arguments: actor, username, ip_address.
