@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "common",
+    "accounts",
     "units",
     "indicators",
     "scoring",
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -88,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "units.context_processors.role",
                 "scoring.notifications.context_processors.unread_notices",
+                "accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -110,11 +114,15 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 
+# Django's checks with Chinese messages, plus character classes and history (accounts/).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "accounts.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.validators.CommonPasswordValidator"},
+    {"NAME": "accounts.validators.NumericPasswordValidator"},
+    # Also records every saved password (its password_changed hook).
+    {"NAME": "accounts.validators.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 
 LOGIN_URL = "login"
@@ -163,7 +171,8 @@ EVIDENCE_MAX_SUBMISSION_SIZE = (
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -208,3 +217,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Accounts (等保 2.0 level 2): password age, session limits; see accounts/ -----------------
+FENGTAI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("FENGTAI_PASSWORD_MAX_AGE_DAYS", "90"))
+FENGTAI_SESSION_IDLE_SECONDS = int(os.environ.get("FENGTAI_SESSION_IDLE_MINUTES", "30")) * 60
+FENGTAI_SESSION_WARNING_SECONDS = 60
+FENGTAI_SESSION_MAX_SECONDS = int(os.environ.get("FENGTAI_SESSION_MAX_HOURS", "12")) * 60 * 60
+# Database sessions that carry the user's id, so all of a user's sessions can be ended at once.
+SESSION_ENGINE = "accounts.sessions"
+# The cookie outlives no session: the absolute limit is also checked on the server.
+SESSION_COOKIE_AGE = FENGTAI_SESSION_MAX_SECONDS
+
+# Optional login through the district's directory (FENGTAI_LDAP_*; see accounts/ldap_config.py).
+# Local accounts keep working beside it.
+from accounts.ldap_config import authentication_backends, ldap_settings  # noqa: E402
+
+globals().update(ldap_settings(os.environ))
+AUTHENTICATION_BACKENDS = authentication_backends(AUTHENTICATION_BACKENDS, os.environ)

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from fengtai_assess import views as common_views
@@ -10,18 +9,7 @@ admin.site.index_title = "管理首页"
 
 urlpatterns = [
     path("", common_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path(
-        "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
+    path("accounts/", include("accounts.urls")),
     path("catalogue/", include("indicators.urls")),
     path("", include("scoring.urls")),
     path("reports/", include("reports.urls")),

@@ -100,7 +100,7 @@ class Case:
     url: Callable[[World], str]
     expected: dict[str, object]
     method: str = "get"
-    kind: str = "html"  # html, xlsx or zip: what a 200 must be
+    kind: str = "html"  # html, xlsx, zip or json: what a 200 must be
     exported: bool = False  # a 200 writes one ExportLog row
 
     @property
@@ -123,6 +123,9 @@ CASES = [
     Case("logout", _u("logout"), LOGOUT, method="post"),
     Case("password_change", _u("password_change"), EVERYONE_SIGNED_IN),
     Case("password_change_done", _u("password_change_done"), EVERYONE_SIGNED_IN),
+    Case(
+        "session_keepalive", _u("session_keepalive"), EVERYONE_SIGNED_IN, method="post", kind="json"
+    ),
     # indicators
     Case("indicators:catalogue", _u("indicators:catalogue"), EVERYONE_SIGNED_IN),
     Case(
@@ -209,6 +212,9 @@ def _assert_body(case: Case, response, w: World) -> None:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             assert archive.testzip() is None
             assert archive.namelist()
+        return
+    if case.kind == "json":
+        assert response["Content-Type"] == "application/json"
         return
     if case.kind == "xlsx":
         assert response["Content-Type"] == XLSX

@@ -43,6 +43,11 @@ ROLE_MODEL_PERMISSIONS: dict[Role, list[str]] = {
         "scoring.add_adjustment",
         "scoring.view_cycleindicator",
         "scoring.view_gradelevel",
+        # Seeing and lifting login lockouts (accounts.admin.LockoutAdmin).
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accessfailurelog",
+        "axes.view_accesslog",
     ],
     Role.LEADER: [],
     Role.APPROVER: [],

@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts.services import password_mark_current
 from units.models import Unit
 from units.roles import Role
 from units.services import user_assign_unit, user_set_roles
@@ -83,6 +84,8 @@ class Command(BaseCommand):
                 self._hash = make_password(DEMO_PASSWORD)
             user.password = self._hash
         user.save()
+        # The demo password is known and shared: no forced change, age counted from now.
+        password_mark_current(user=user)
         user_set_roles(user=user, roles=roles)
         user_assign_unit(user=user, unit=unit)
         label = "系统管理员" if superuser else "、".join(r.label for r in roles)
