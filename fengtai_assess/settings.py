@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "indicators",
     "scoring",
     "reports",
+    "ops",
 ]
 
 MIDDLEWARE = [
