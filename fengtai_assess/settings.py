@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "indicators",
     "scoring",
     "reports",
+    "ops",
 ]
 
 MIDDLEWARE = [
