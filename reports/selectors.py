@@ -16,6 +16,7 @@ from django.utils import timezone
 
 # The summary workbook's definitions of 逾期 and of a first submission, so the page and the
 # Excel count the same slots.
+from common.formats import plain_decimal
 from reports.exporters.context import days_overdue, slot_is_overdue
 from reports.exporters.reads import first_submissions
 from scoring import calculations as calc
@@ -31,7 +32,7 @@ from scoring.models import (
 from scoring.results.selectors import CycleResults, IndicatorRow, cycle_results, slot_item_status
 
 # figure_rows' own arithmetic (ratio, trailing zeros), reused so the numbers cannot drift.
-from scoring.submissions.figures import FigureRow, figure_ratio, plain_decimal
+from scoring.submissions.figures import FigureRow, figure_ratio
 from scoring.submissions.selectors import days_left
 
 # A unit's part counts as handed in once it has left the unit's hands and not come back:

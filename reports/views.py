@@ -14,6 +14,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from common.formats import num
 from common.http import client_ip, content_disposition
 from common.xlsx import xlsx_response
 from reports import charts, comparison, comparison_sheets, selectors
@@ -43,7 +44,7 @@ def _pick(cycles: list[Cycle], value: str | None, default: Cycle | None) -> Cycl
 
 
 def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral() else f"{value:.2f}"
+    return num(value) if value == value.to_integral() else f"{value:.2f}"
 
 
 def _level_chart(levels: list[selectors.LevelScore], *, title: str) -> str:

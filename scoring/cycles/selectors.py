@@ -1,24 +1,10 @@
 """Reads about cycles: the current cycle, labels, and the cycle audit trail as text."""
 
-from datetime import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
-from common.formats import num
+from common.formats import iso_datetime_text, num
 from scoring.models import AdjustmentKind, Cycle, CycleAction, CycleStatus
 from scoring.scheme.selectors import method_label
-
-
-def iso_local_text(iso: str | None) -> str:
-    if not iso:
-        return "—"
-    return local_time_text(datetime.fromisoformat(iso))
-
-
-def local_time_text(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def cycle_event_summary(event) -> str:
@@ -63,7 +49,7 @@ def cycle_event_summary(event) -> str:
     if event.action == CycleAction.DEADLINE_CHANGED:
         labels = {"opens_at": "填报开始时间", "deadline": "填报截止时间"}
         return "；".join(
-            f"{labels.get(k, k)} {iso_local_text(v.get('old'))} → {iso_local_text(v.get('new'))}"
+            f"{labels.get(k, k)} {iso_datetime_text(v.get('old'))} → {iso_datetime_text(v.get('new'))}"
             for k, v in data.items()
             if isinstance(v, dict)
         )

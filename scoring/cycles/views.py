@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
+from common.formats import datetime_text
 from common.forms import form_errors
 from common.http import client_ip
 from scoring.access import office_cycle, require_office
 from scoring.cycles import services as cycle_services
 from scoring.cycles.forms import CycleCreateForm, CycleDatesForm, ExtendForm, TransitionForm
-from scoring.cycles.selectors import cycle_event_summary, local_time_text
+from scoring.cycles.selectors import cycle_event_summary
 from scoring.cycles.services import slots_extend_deadline
 from scoring.models import Cycle, CycleStatus, Slot, SlotStatus
 from scoring.scheme.selectors import scheme_totals
@@ -178,7 +179,7 @@ def cycle_extend(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"已将{unit.name}的 {count} 个填报任务延期至 {local_time_text(until)}。"
+            request, f"已将{unit.name}的 {count} 个填报任务延期至 {datetime_text(until)}。"
         )
     return redirect(reverse("scoring:cycle_detail", args=[cycle.pk]) + "#extend")
 
@@ -206,6 +207,6 @@ def cycle_dates(request, pk: int):
     else:
         messages.success(
             request,
-            f"已修改填报时间，截止时间为 {local_time_text(form.cleaned_data['deadline'])}。",
+            f"已修改填报时间，截止时间为 {datetime_text(form.cleaned_data['deadline'])}。",
         )
     return redirect(url)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from common.formats import plain_decimal
 from scoring.models import CycleIndicator, GradeLevel, ScoringMethod
 
 MAX_POINTS = Decimal("9999.99")
@@ -144,7 +145,7 @@ class GradeLevelsForm(forms.Form):
 
 
 def _percent(share: Decimal) -> Decimal:
-    return Decimal(format((share * 100).normalize(), "f"))
+    return plain_decimal(share * 100)
 
 
 class SchemeUploadForm(forms.Form):

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.errors import DomainError
+from common.formats import plain_decimal
 from common.resources import (
     ROW_KEY,
     IntegerCellWidget,
@@ -52,11 +53,6 @@ HEADERS = ["序号", "三级指标", "分值", "评分方法"]
 
 
 IMPORTED_COLUMNS = ["序号", "分值", "评分方法"]
-
-
-def plain_decimal(value: Decimal) -> Decimal:
-    """5.00 → 5, 2.50 → 2.5 (and never 1E+1)."""
-    return Decimal(format(value.normalize(), "f"))
 
 
 class PointsWidget(widgets.Widget):

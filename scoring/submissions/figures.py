@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from common.formats import plain_decimal
 from scoring.models import (
     FigureField,
     FigureKind,
@@ -32,11 +33,6 @@ def figure_ratio(values: dict[str, Decimal], field: FigureField) -> Decimal | No
     if num is None or den in (None, Decimal(0)):
         return None
     return (num / den * 100).quantize(Decimal("0.01"))
-
-
-def plain_decimal(value: Decimal) -> Decimal:
-    """196400.0000 → 196400, 12.5000 → 12.5 (and never 1.964E+5)."""
-    return Decimal(format(value.normalize(), "f"))
 
 
 def previous_values(slot: Slot) -> dict[str, Decimal]:
