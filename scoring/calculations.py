@@ -520,13 +520,10 @@ def unit_rates(slots: Sequence[UnitSlot]) -> list[UnitRate]:
             scored=tally.scored,
             unscored=tally.unscored,
             na=tally.na,
-            rank=(
-                None
-                if rates[unit] is None
-                else 1 + sum(1 for other in ranked if other > rates[unit])
-            ),
+            rank=None if rate is None else 1 + sum(other > rate for other in ranked),
         )
         for unit, tally in tallies.items()
+        for rate in [rates[unit]]
     ]
     result.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit))
     return result

@@ -95,10 +95,6 @@ def slot_score(slot: Slot) -> Decimal | str:
     return slot.score
 
 
-def slot_is_done(slot: Slot) -> bool:
-    return slot_item_status(slot) is not calc.ItemStatus.UNSCORED
-
-
 def slot_is_overdue(slot: Slot, now: datetime) -> bool:
     """Not submitted and past its deadline; a submission the office returned has no deadline,
     and a part the office marked 不适用 is owed by nobody."""

@@ -37,14 +37,6 @@ _CATALOGUE_COLUMNS = tuple(
     for header, letter in zip(CATALOGUE_HEADERS, "ABCDEF", strict=True)
 )
 
-INDICATOR_STATUS = {
-    calc.IndicatorStatus.SCORED: "已评分",
-    calc.IndicatorStatus.PARTIAL: "部分评分",
-    calc.IndicatorStatus.UNSCORED: UNSCORED,
-    calc.IndicatorStatus.NA: NOT_APPLICABLE,
-    calc.IndicatorStatus.OVERRIDDEN: "已调整",
-}
-
 
 def _scored_points(subtotal: calc.Subtotal):
     """The denominator of Subtotal.rate: points of what is scored (NA already left out)."""
@@ -108,7 +100,7 @@ class TableSheet(SummarySheet):
                 item.points,
                 score,
                 rate,
-                INDICATOR_STATUS[result.status],
+                row.status_label,
                 self._comment(row),
             ],
             merge_keys=(("level1", item.level1_number), ("level2", item.level2_number)),

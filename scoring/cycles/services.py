@@ -12,6 +12,7 @@ from indicators.selectors import (
     member_units,
     responsibility_text,
 )
+from scoring.calculations import DEFAULT_GRADE_LEVELS
 from scoring.cycles.grants import slots_grant_to_unit
 from scoring.models import (
     Cycle,
@@ -30,8 +31,7 @@ from scoring.models import (
     SubmissionEvent,
     SubmissionVersion,
 )
-from scoring.scheme.services import DEFAULT_GRADE_LEVELS
-from scoring.workflow import CYCLE_TRANSITIONS, cycle_event
+from scoring.workflow import CYCLE_TRANSITIONS, cycle_check_allowed, cycle_event
 from units.models import Unit
 
 
@@ -83,7 +83,7 @@ def cycle_create(
     levels = (
         [(g.name, g.share) for g in previous.grade_levels.all()]
         if previous is not None and previous.grade_levels.exists()
-        else DEFAULT_GRADE_LEVELS
+        else [(g.name, g.share) for g in DEFAULT_GRADE_LEVELS]
     )
     GradeLevel.objects.bulk_create(
         GradeLevel(cycle=cycle, name=level_name, share=share, order=order)
@@ -177,10 +177,11 @@ def cycle_transition(
     creates the slots; publishing lets units see their scores and notifies them.
     Audit: one CycleEvent.
     """
-    source, target, audit, label = CYCLE_TRANSITIONS[action]
+    source, target, audit, _label = CYCLE_TRANSITIONS[action]
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    if locked.status != source:
-        raise DomainError(f"考核周期当前为“{locked.get_status_display()}”，不能{label}。")
+    refused = cycle_check_allowed(action, locked.status)
+    if refused:
+        raise DomainError(refused)
     if action == "open":
         _scheme_refresh(locked)
     locked.status = target

@@ -12,8 +12,7 @@ from scoring.models import (
     CycleAction,
     CycleIndicator,
 )
-from scoring.review.services import SCORING_OPEN
-from scoring.workflow import cycle_event
+from scoring.workflow import SCORING_OPEN, cycle_event
 
 
 @transaction.atomic

@@ -43,16 +43,17 @@ from scoring.review.selectors import (
     queue_slots,
 )
 from scoring.review.services import (
-    SCORING_OPEN,
+    NOT_IN_SCHEME,
     ConcurrentChange,
     score_record,
     slot_mark_not_applicable,
     submission_approve,
     submission_return,
 )
+from scoring.scheme.selectors import scheme_row_for_slot
 from scoring.submissions.figures import figure_rows
 from scoring.submissions.selectors import slot_timeline, slot_versions
-from scoring.workflow import check_allowed
+from scoring.workflow import SCORING_OPEN, check_allowed
 
 PAGE_SIZE = 50
 
@@ -149,8 +150,7 @@ def _score_form(slot: Slot, item: CycleIndicator, data=None) -> ScoreForm:
 def _render_detail(request, slot: Slot, *, queue: Queue, bound: dict | None = None, status=200):
     """The review page; `bound` holds a submitted form to show again with what was typed."""
     bound = bound or {}
-    item = CycleIndicator.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
-    item = item.first()
+    item = scheme_row_for_slot(slot)
     versions = slot_versions(slot)
     current = next((v for v in versions if v.number == slot.current_version), None)
     initial = _expected(slot, queue)
@@ -274,10 +274,9 @@ def review_return(request, pk: int):
 def review_score(request, pk: int):
     slot = office_slot(request, pk)
     queue = _posted_queue(request, slot)
-    item = CycleIndicator.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
-    item = item.first()
+    item = scheme_row_for_slot(slot)
     if item is None:
-        messages.error(request, "本周期考核方案中没有该指标，不能评分。")
+        messages.error(request, NOT_IN_SCHEME)
         return _back(slot, queue)
     form = _score_form(slot, item, data=request.POST)
     if not form.is_valid():

@@ -38,7 +38,7 @@ from common.xlsx import (
     style_cell,
 )
 from scoring.models import Cycle, CycleIndicator, ScoringMethod
-from scoring.scheme.services import scheme_update
+from scoring.scheme.services import scheme_frozen_message, scheme_update
 
 CENT = Decimal("0.01")
 
@@ -149,9 +149,7 @@ class CycleSchemeResource(SheetResource):
             )
         cycle = Cycle.objects.get(pk=self.cycle.pk)
         if cycle.scheme_is_frozen:
-            raise SheetFileError(
-                f"考核周期“{cycle.name}”当前为“{cycle.get_status_display()}”，考核方案已冻结，不能导入。"
-            )
+            raise SheetFileError(scheme_frozen_message(cycle, doing="导入"))
 
     def after_init_instance(self, instance, new, row, **kwargs):
         # The 80 indicators come from the catalogue; a sheet never adds one.

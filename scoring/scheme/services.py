@@ -9,20 +9,22 @@ from scoring.models import (
     Cycle,
     CycleAction,
     CycleIndicator,
-    CycleStatus,
     GradeLevel,
     ScoringMethod,
 )
 from scoring.workflow import cycle_event
 
-DEFAULT_GRADE_LEVELS = [("优秀", "1.000"), ("良好", "0.800"), ("一般", "0.600"), ("较差", "0.000")]
+
+def scheme_frozen_message(cycle: Cycle, *, doing: str = "修改") -> str:
+    """Why the scheme cannot change: it is frozen once the cycle leaves 准备中."""
+    return (
+        f"考核周期“{cycle.name}”当前为“{cycle.get_status_display()}”，考核方案已冻结，不能{doing}。"
+    )
 
 
 def _ensure_scheme_editable(cycle: Cycle) -> None:
     if cycle.scheme_is_frozen:
-        raise DomainError(
-            f"考核周期“{cycle.name}”当前为“{cycle.get_status_display()}”，考核方案已冻结，不能修改。"
-        )
+        raise DomainError(scheme_frozen_message(cycle))
 
 
 @transaction.atomic
@@ -61,7 +63,7 @@ def scheme_update(
 
 @transaction.atomic
 def grade_levels_set(
-    *, cycle: Cycle, levels: list[tuple[str, object]], actor, ip: str | None = None
+    *, cycle: Cycle, levels: list[tuple[str, Decimal]], actor, ip: str | None = None
 ) -> None:
     """Replace a 准备中 cycle's 档次 (name, share 0–1). Audit: 修改考核方案."""
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
@@ -128,10 +130,7 @@ def cycle_settings_update(
     Audit: 修改考核方案 with the old and new values of the changed settings.
     """
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    if locked.status != CycleStatus.PREPARING:
-        raise DomainError(
-            f"考核周期“{locked.name}”当前为“{locked.get_status_display()}”，考核方案已冻结，不能修改。"
-        )
+    _ensure_scheme_editable(locked)
     total_points = _amount(total_points, "总分", maximum=Decimal("9999.99"))
     if total_points == 0:
         raise DomainError("总分应大于 0。")
@@ -184,10 +183,7 @@ def scheme_items_update(
     Audit: one 修改考核方案 per changed row. Returns the number of rows changed.
     """
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    if locked.scheme_is_frozen:
-        raise DomainError(
-            f"考核周期“{locked.name}”当前为“{locked.get_status_display()}”，考核方案已冻结，不能修改。"
-        )
+    _ensure_scheme_editable(locked)
     stored = {ci.pk: ci for ci in CycleIndicator.objects.filter(cycle=locked)}
     changed = 0
     for item, points, method in changes:
