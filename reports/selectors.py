@@ -93,6 +93,15 @@ def cycle_for_reports(cycles: list[Cycle], pk: object) -> Cycle | None:
     return next((c for c in cycles if c.pk == wanted), None)
 
 
+def cycle_compared_default(cycles: list[Cycle], b: Cycle | None) -> Cycle | None:
+    """What B is compared with by default: the cycle it was copied from, else the one before it."""
+    if b is None:
+        return None
+    return next((c for c in cycles if c.pk == b.previous_id), None) or next(
+        (c for c in cycles if (c.year, c.pk) < (b.year, b.pk)), None
+    )
+
+
 # --- dashboard ---------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
+from common.forms import form_errors
 from common.http import client_ip, content_disposition
 from scoring.access import evidence_get_for_user, slot_get_for_user
 from scoring.evidence.forms import EvidenceUploadForm
@@ -33,9 +34,7 @@ def evidence_upload(request, pk: int):
         return redirect("scoring:slot_detail", pk=slot.pk)
     form = EvidenceUploadForm(request.POST, files)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors(request, form)
         return redirect("scoring:slot_detail", pk=slot.pk)
     try:
         evidence = evidence_add(

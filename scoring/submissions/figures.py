@@ -52,11 +52,14 @@ def previous_values(slot: Slot) -> dict[str, Decimal]:
     return {code: plain_decimal(Decimal(v)) for code, v in last.figures.items()}
 
 
+def figure_fields_for_slot(slot: Slot) -> list[FigureField]:
+    """The figure fields the slot's cycle asks for on its indicator, in their order."""
+    return list(FigureField.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id))
+
+
 def figure_rows(*, slot: Slot, version: SubmissionVersion | None = None) -> list[FigureRow]:
     """The slot's figures (the draft's, or a version's) with last cycle's values and ratios."""
-    fields = list(
-        FigureField.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
-    )
+    fields = figure_fields_for_slot(slot)
     if not fields:
         return []
     if version is not None:

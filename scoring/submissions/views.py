@@ -21,8 +21,8 @@ from scoring.access import (
 from scoring.cycles.selectors import cycle_current
 from scoring.evidence.forms import EvidenceUploadForm
 from scoring.evidence.services import max_submission_size
-from scoring.models import EventAction, FigureField, SlotStatus
-from scoring.submissions.figures import figure_rows
+from scoring.models import EventAction, SlotStatus
+from scoring.submissions.figures import figure_fields_for_slot, figure_rows
 from scoring.submissions.forms import ReasonForm, SubmissionForm
 from scoring.submissions.selectors import (
     days_left,
@@ -32,6 +32,7 @@ from scoring.submissions.selectors import (
     slots_awaiting_unit_approval,
     slots_for_unit,
     status_counts,
+    tasks_by_level2,
 )
 from scoring.submissions.services import (
     submission_forward,
@@ -57,25 +58,13 @@ def tasks(request):
     if cycle is not None:
         all_slots = slots_for_unit(unit=unit, cycle=cycle)
         slots = list(slots_for_unit(unit=unit, cycle=cycle, status=status))
-        for slot in slots:
-            slot.days_left = days_left(slot.effective_deadline)
         context.update(
             counts=status_counts(all_slots),
             total=all_slots.count(),
-            groups=_group(slots),
+            groups=tasks_by_level2(slots),
             deadline_days=days_left(cycle.deadline),
         )
     return render(request, "scoring/tasks.html", context)
-
-
-def _group(slots):
-    groups = []
-    for slot in slots:
-        level2 = slot.indicator.level2
-        if not groups or groups[-1][1].pk != level2.pk:
-            groups.append((level2.level1, level2, []))
-        groups[-1][2].append(slot)
-    return groups
 
 
 def _submission_form(request, slot, fields):
@@ -99,9 +88,7 @@ def slot_detail(request, pk: int):
     """The submission page. POST saves the draft (action=save) or submits it (action=submit)."""
     slot = slot_get_for_user(user=request.user, pk=pk, write=request.method == "POST")
     writable = slot_is_writable_by(user=request.user, slot=slot)
-    fields = list(
-        FigureField.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
-    )
+    fields = figure_fields_for_slot(slot)
     form = _submission_form(request, slot, fields)
     upload_form = EvidenceUploadForm()
     if request.method == "POST":
