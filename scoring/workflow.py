@@ -20,6 +20,9 @@ from scoring.models import (
 )
 from scoring.models.slot import EDITABLE_STATUSES
 
+# Every return for revision, by the unit approver or the office, says why.
+RETURN_REASON_REQUIRED = "请填写退回原因。"
+
 # The one table of cycle transitions: action -> (from, to, audit action, name for messages).
 CYCLE_TRANSITIONS: dict[str, tuple[CycleStatus, CycleStatus, CycleAction, str]] = {
     "open": (CycleStatus.PREPARING, CycleStatus.OPEN, CycleAction.OPENED, "开启填报"),

@@ -31,8 +31,11 @@ from scoring.models import (
     SubmissionEvent,
     SubmissionVersion,
 )
+from scoring.models.cycle import DEADLINE_AFTER_OPENING
 from scoring.workflow import CYCLE_TRANSITIONS, cycle_check_allowed, cycle_event
 from units.models import Unit
+
+EXTENSION_REASON_REQUIRED = "请填写延期原因。"
 
 
 @transaction.atomic
@@ -60,7 +63,7 @@ def cycle_create(
     if Cycle.objects.filter(name=name).exists():
         raise DomainError(f"考核周期“{name}”已存在。")
     if deadline <= opens_at:
-        raise DomainError("截止时间必须晚于开始时间。")
+        raise DomainError(DEADLINE_AFTER_OPENING)
     cycle = Cycle.objects.create(
         name=name,
         year=year,
@@ -323,7 +326,7 @@ def cycle_dates_update(*, cycle: Cycle, opens_at, deadline, actor, ip: str | Non
     if locked.results_are_published:
         raise DomainError(f"考核周期当前为“{locked.get_status_display()}”，不能再修改填报时间。")
     if deadline <= opens_at:
-        raise DomainError("截止时间必须晚于开始时间。")
+        raise DomainError(DEADLINE_AFTER_OPENING)
     changes = {
         name: {"old": old.isoformat(), "new": new.isoformat()}
         for name, old, new in (
@@ -351,7 +354,7 @@ def slots_extend_deadline(*, slots, until, actor, reason: str, ip: str | None = 
 
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写延期原因。")
+        raise DomainError(EXTENSION_REASON_REQUIRED)
     count = 0
     for slot in (
         Slot.objects.select_for_update()

@@ -4,6 +4,8 @@ from django.utils import timezone
 from indicators.models import Indicator
 from units.models import Unit
 
+DEADLINE_AFTER_OPENING = "截止时间必须晚于开始时间。"
+
 
 class CycleStatus(models.TextChoices):
     PREPARING = "preparing", "准备中"
@@ -63,7 +65,7 @@ class Cycle(models.Model):
             models.CheckConstraint(
                 condition=models.Q(deadline__gt=models.F("opens_at")),
                 name="cycle_deadline_after_opening",
-                violation_error_message="截止时间必须晚于开始时间。",
+                violation_error_message=DEADLINE_AFTER_OPENING,
             ),
             models.CheckConstraint(
                 condition=models.Q(lead_weight__isnull=True)

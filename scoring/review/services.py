@@ -21,9 +21,16 @@ from scoring.models import (
 )
 from scoring.notifications.services import notify_slot_approved, notify_slot_returned
 from scoring.scheme.selectors import scheme_row_for_slot
-from scoring.workflow import SCORING_OPEN, ensure_allowed, event_record, slot_lock
+from scoring.workflow import (
+    RETURN_REASON_REQUIRED,
+    SCORING_OPEN,
+    ensure_allowed,
+    event_record,
+    slot_lock,
+)
 
 NOT_IN_SCHEME = "本周期考核方案中没有该指标，不能评分。"
+NA_REASON_REQUIRED = "请填写不适用的理由。"
 
 
 class ConcurrentChange(DomainError):
@@ -60,7 +67,7 @@ def submission_return(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写退回原因。")
+        raise DomainError(RETURN_REASON_REQUIRED)
     locked = slot_lock(slot)
     _check_expected(locked, expected_status, expected_version)
     ensure_allowed("return", locked.status)
@@ -223,7 +230,7 @@ def slot_mark_not_applicable(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写不适用的理由。")
+        raise DomainError(NA_REASON_REQUIRED)
     locked = slot_lock(slot)
     _check_expected(locked, expected_status, expected_version)
     if locked.cycle.status not in SCORING_OPEN:

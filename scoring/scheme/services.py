@@ -14,6 +14,10 @@ from scoring.models import (
 )
 from scoring.workflow import cycle_event
 
+POINTS_NEGATIVE = "分值不能为负数。"
+METHOD_INVALID = "评分方法无效。"
+LEAD_WEIGHT_RANGE = "牵头单位权重应在 0 至 1 之间，或留空。"
+
 
 def scheme_frozen_message(cycle: Cycle, *, doing: str = "修改") -> str:
     """Why the scheme cannot change: it is frozen once the cycle leaves 准备中."""
@@ -38,9 +42,9 @@ def scheme_update(
     locked = CycleIndicator.objects.select_for_update().select_related("cycle").get(pk=item.pk)
     _ensure_scheme_editable(locked.cycle)
     if points is None or points < 0:
-        raise DomainError("分值不能为负数。")
+        raise DomainError(POINTS_NEGATIVE)
     if method not in ScoringMethod.values:
-        raise DomainError("评分方法无效。")
+        raise DomainError(METHOD_INVALID)
     old = {"points": str(locked.points), "method": locked.method}
     if old == {"points": str(points), "method": method}:
         return locked
@@ -137,7 +141,7 @@ def cycle_settings_update(
     bonus_cap = _amount(bonus_cap, "加分上限", maximum=Decimal("999.99"))
     if lead_weight is not None:
         if not lead_weight.is_finite() or not 0 <= lead_weight <= 1:
-            raise DomainError("牵头单位权重应在 0 至 1 之间，或留空。")
+            raise DomainError(LEAD_WEIGHT_RANGE)
         if lead_weight != lead_weight.quantize(CENT):
             raise DomainError("牵头单位权重最多保留两位小数。")
     wanted = {"total_points": total_points, "bonus_cap": bonus_cap, "lead_weight": lead_weight}

@@ -19,7 +19,7 @@ from scoring.models import (
     SubmissionVersion,
 )
 from scoring.notifications.services import notify_pending_approval, notify_slot_returned
-from scoring.workflow import ensure_allowed, event_record, slot_lock
+from scoring.workflow import RETURN_REASON_REQUIRED, ensure_allowed, event_record, slot_lock
 
 TEXT_MAX_LENGTH = 5000
 
@@ -246,7 +246,7 @@ def submission_unit_return(*, slot: Slot, actor, reason: str, ip: str | None = N
     """
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写退回原因。")
+        raise DomainError(RETURN_REASON_REQUIRED)
     locked = slot_lock(slot)
     ensure_allowed("unit_return", locked.status)
     locked.status = SlotStatus.RETURNED

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.errors import DomainError
 from common.http import client_ip
 from scoring.access import (
+    NOT_FOUND,
     slot_get_for_user,
     slot_is_writable_by,
     user_is_unit_approver,
@@ -41,6 +42,7 @@ from scoring.submissions.services import (
     submission_unit_return,
     submission_window_problem,
 )
+from scoring.workflow import RETURN_REASON_REQUIRED
 
 
 @login_required
@@ -171,7 +173,7 @@ def version_detail(request, pk: int, number: int):
 def _approver_slot(request, pk: int):
     slot = slot_get_for_user(user=request.user, pk=pk, write=True)
     if not user_is_unit_approver(request.user, slot.unit):
-        raise Http404("未找到该填报任务，或您无权访问。")
+        raise Http404(NOT_FOUND)
     return slot
 
 
@@ -194,7 +196,7 @@ def slot_unit_return(request, pk: int):
     slot = _approver_slot(request, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写退回原因。")
+        messages.error(request, RETURN_REASON_REQUIRED)
         return redirect("scoring:slot_detail", pk=slot.pk)
     try:
         submission_unit_return(
