@@ -1,5 +1,4 @@
 from django.db import models
-from django.utils import timezone
 
 from indicators.models import Indicator
 from units.models import Unit
@@ -78,10 +77,6 @@ class Cycle(models.Model):
         return self.name
 
     @property
-    def is_open(self) -> bool:
-        return self.status == CycleStatus.OPEN
-
-    @property
     def scheme_is_frozen(self) -> bool:
         """Points, methods and the catalogue snapshot change only while 准备中."""
         return self.status != CycleStatus.PREPARING
@@ -89,9 +84,6 @@ class Cycle(models.Model):
     @property
     def results_are_published(self) -> bool:
         return self.status in (CycleStatus.PUBLISHED, CycleStatus.ARCHIVED)
-
-    def window_has_opened(self, now=None) -> bool:
-        return (now or timezone.now()) >= self.opens_at
 
 
 class CycleDesignation(models.Model):

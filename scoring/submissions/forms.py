@@ -63,9 +63,6 @@ class SubmissionForm(forms.Form):
         for spec in self.figure_specs:
             self.fields[f"fig_{spec.pk}"] = _figure_form_field(spec)
 
-    def figure_bound_fields(self):
-        return [self[f"fig_{spec.pk}"] for spec in self.figure_specs]
-
     def draft(self) -> DraftInput:
         data = self.cleaned_data
         figures = {}
