@@ -8,11 +8,15 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def content_disposition(filename: str, *, inline: bool = False) -> str:
-    """`attachment; filename="ascii"; filename*=UTF-8''…` (RFC 6266 / RFC 5987)."""
+def content_disposition(filename: str, *, inline: bool = False, fallback: str | None = None) -> str:
+    """`attachment; filename="ascii"; filename*=UTF-8''…` (RFC 6266 / RFC 5987).
+
+    The plain `filename` is for old clients: `fallback` when `filename` is not ASCII (if given),
+    reduced to letters, digits and `._-` so it needs no quoting and cannot add a parameter.
+    """
     kind = "inline" if inline else "attachment"
-    ascii_name = (
-        "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in filename).strip()
-        or "download"
+    plain = fallback if fallback is not None and not filename.isascii() else filename
+    plain = "".join(ch if ch.isascii() and ch.isalnum() or ch in "._-" else "_" for ch in plain)
+    return (
+        f"{kind}; filename=\"{plain or 'download'}\"; filename*=UTF-8''{quote(filename, safe='')}"
     )
-    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

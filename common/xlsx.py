@@ -8,7 +8,6 @@ text uses a Chinese font, and the download is named correctly in every browser.
 from collections.abc import Hashable, Sequence
 from io import BytesIO
 from typing import TypeVar, overload
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
@@ -16,6 +15,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
+
+from common.http import content_disposition
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -126,17 +127,6 @@ def freeze_above(ws: Worksheet, *, row: int) -> None:
 def page_number_footer(ws: Worksheet) -> None:
     """Footer 第 n 页，共 m 页 on every printed page."""
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-
-
-def content_disposition(filename: str, *, fallback: str = "download.xlsx") -> str:
-    """``attachment`` with an ASCII ``filename`` for old clients and RFC 5987 ``filename*``.
-
-    ``fallback`` is used as the plain name when ``filename`` is not ASCII; it is reduced to
-    characters that need no quoting.
-    """
-    plain = filename if filename.isascii() else fallback
-    plain = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in plain if ch.isascii())
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def xlsx_response(workbook: Workbook, *, filename: str, fallback: str) -> HttpResponse:

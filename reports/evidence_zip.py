@@ -37,6 +37,7 @@ from datetime import datetime
 from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
+from common.formats import local, timestamp_text
 from reports.exporters.base import Column, Exporter, Row, render_workbook
 from reports.exporters.styles import CENTER, INTEGER
 from scoring.access import user_is_office
@@ -244,8 +245,8 @@ class _Sink:
 
 
 def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
-    local = timezone.localtime(moment)
-    return max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second
+    at = local(moment)
+    return max(at.year, 1980), at.month, at.day, at.hour, at.minute, at.second
 
 
 @dataclass(frozen=True)
@@ -334,7 +335,7 @@ class EvidenceIndexSheet(Exporter):
     @property
     def banner(self) -> str:
         left_out = sum(1 for o in self.outcomes if not o.included)
-        when = f"{timezone.localtime(self.package.created_at):%Y-%m-%d %H:%M}"
+        when = timestamp_text(self.package.created_at)
         text = f"生成于 {when}，共 {len(self.outcomes)} 个文件"
         return text + (f"，其中 {left_out} 个未收入（见“状态”列）。" if left_out else "。")
 

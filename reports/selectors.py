@@ -8,14 +8,17 @@ number of units, indicators or submissions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.utils import timezone
 
 # The summary workbook's definitions of 逾期 and of a first submission, so the page and the
 # Excel count the same slots.
+from common.formats import plain_decimal
 from reports.exporters.context import days_overdue, slot_is_overdue
 from reports.exporters.reads import first_submissions
 from scoring import calculations as calc
@@ -23,7 +26,6 @@ from scoring.models import (
     Cycle,
     CycleStatus,
     FigureField,
-    FigureKind,
     Slot,
     SlotStatus,
     SubmissionVersion,
@@ -31,7 +33,7 @@ from scoring.models import (
 from scoring.results.selectors import CycleResults, IndicatorRow, cycle_results, slot_item_status
 
 # figure_rows' own arithmetic (ratio, trailing zeros), reused so the numbers cannot drift.
-from scoring.submissions.figures import FigureRow, figure_ratio, plain_decimal
+from scoring.submissions.figures import FigureRow, figure_rows_from
 from scoring.submissions.selectors import days_left
 
 # A unit's part counts as handed in once it has left the unit's hands and not come back:
@@ -89,6 +91,15 @@ def cycle_for_reports(cycles: list[Cycle], pk: object) -> Cycle | None:
     except ValueError:
         return None
     return next((c for c in cycles if c.pk == wanted), None)
+
+
+def cycle_compared_default(cycles: list[Cycle], b: Cycle | None) -> Cycle | None:
+    """What B is compared with by default: the cycle it was copied from, else the one before it."""
+    if b is None:
+        return None
+    return next((c for c in cycles if c.pk == b.previous_id), None) or next(
+        (c for c in cycles if (c.year, c.pk) < (b.year, b.pk)), None
+    )
 
 
 # --- dashboard ---------------------------------------------------------------------------------
@@ -285,23 +296,24 @@ def _grid(results: CycleResults, level1: list[LevelScore]) -> list[GridRow]:
     for row in results.rows:
         rows_by_level1.setdefault(row.item.level1_number, []).append(row)
     rates = {n: _rate_by_unit(rows) for n, rows in rows_by_level1.items()}
-    counts: dict[tuple[str, int], list[int]] = {}
+    counts: dict[tuple[str, int], list[int]] = {}  # (unit, 一级 or 0 for all) -> [slots, completed]
     for row in results.rows:
         for slot in row.slots:
             for key in ((slot.unit.name, row.item.level1_number), (slot.unit.name, 0)):
                 tally = counts.setdefault(key, [0, 0])
                 tally[0] += 1
                 tally[1] += slot.status in COMPLETED_STATUSES
+
+    def cell(unit: str, level: int, rate: Decimal | None) -> GridCell:
+        slots, completed = counts.get((unit, level), (0, 0))
+        return GridCell(slots, completed, rate=rate)
+
     grid = []
     for unit in results.units:
         cells = [
-            GridCell(
-                *counts.get((unit.unit, level.number), (0, 0)),
-                rate=rates[level.number].get(unit.unit),
-            )
-            for level in level1
+            cell(unit.unit, level.number, rates[level.number].get(unit.unit)) for level in level1
         ]
-        grid.append(GridRow(unit.unit, cells, GridCell(*counts[(unit.unit, 0)], rate=unit.rate)))
+        grid.append(GridRow(unit.unit, cells, cell(unit.unit, 0, unit.rate)))
     return grid
 
 
@@ -362,20 +374,6 @@ def latest_figures(versions, key) -> dict[object, tuple[int, dict[str, Decimal]]
     }
 
 
-def _figure_rows(
-    fields: list[FigureField], values: dict[str, Decimal], previous: dict[str, Decimal]
-) -> list[FigureRow]:
-    """scoring.selectors.figure_rows for values already read (same ratios, same growth)."""
-    values, previous = dict(values), dict(previous)
-    for f in fields:
-        if f.kind == FigureKind.RATIO:
-            values[f.code] = figure_ratio(values, f)
-            previous[f.code] = figure_ratio(previous, f) if previous else None
-    return [
-        FigureRow(field=f, value=values.get(f.code), previous=previous.get(f.code)) for f in fields
-    ]
-
-
 def cycle_fields(cycle: Cycle) -> dict[int, list[FigureField]]:
     fields: dict[int, list[FigureField]] = {}
     for f in FigureField.objects.filter(cycle=cycle).order_by("indicator_id", "order", "id"):
@@ -383,7 +381,7 @@ def cycle_fields(cycle: Cycle) -> dict[int, list[FigureField]]:
     return fields
 
 
-def versions_with_figures(cycle_id: int, indicator_ids) -> list[dict]:
+def versions_with_figures(cycle_id: int, indicator_ids) -> list[Mapping[str, Any]]:
     return list(
         SubmissionVersion.objects.filter(
             slot__cycle_id=cycle_id, slot__indicator_id__in=indicator_ids
@@ -423,7 +421,7 @@ def _figures(cycle: Cycle, results: CycleResults) -> list[FigureLine]:
                     unit=slot.unit.name,
                     slot=slot,
                     version=version,
-                    rows=_figure_rows(item_fields, values, last),
+                    rows=figure_rows_from(item_fields, values, last),
                 )
             )
     return lines

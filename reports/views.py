@@ -7,8 +7,6 @@ Anyone else gets a 404, as for any object they cannot reach.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
@@ -16,20 +14,16 @@ from django.views.decorators.http import require_GET
 
 from common.http import client_ip, content_disposition
 from common.xlsx import xlsx_response
-from reports import charts, comparison, comparison_sheets, selectors
+from reports import comparison, comparison_sheets, selectors
 from reports import evidence_zip as package_zip
+from reports.dashboard_charts import dashboard_charts
 from reports.models import ExportKind
 from reports.services import export_record
-from scoring.access import user_is_office, user_reads_everything
+from scoring.access import require_office, require_reader, user_is_office
 from scoring.cycles.selectors import cycle_current
 from scoring.models import Cycle
 
 NOT_FOUND = "未找到该页面，或您无权访问。"
-
-
-def _require_reader(user) -> None:
-    if not user_reads_everything(user):
-        raise Http404(NOT_FOUND)
 
 
 def _pick(cycles: list[Cycle], value: str | None, default: Cycle | None) -> Cycle | None:
@@ -42,78 +36,18 @@ def _pick(cycles: list[Cycle], value: str | None, default: Cycle | None) -> Cycl
     return cycle
 
 
-def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral() else f"{value:.2f}"
-
-
-def _level_chart(levels: list[selectors.LevelScore], *, title: str) -> str:
-    return charts.stacked_bar_chart(
-        [
-            charts.StackedBar(
-                level.label,
-                [
-                    charts.Segment(level.subtotal.earned, "得分", charts.EARNED),
-                    charts.Segment(level.lost, "失分", charts.LOST),
-                    charts.Segment(level.subtotal.unscored_points, "未评分", charts.OPEN),
-                    charts.Segment(level.subtotal.na_points, "不适用", charts.NOT_APPLICABLE),
-                ],
-                note=f"{_fmt(level.subtotal.earned)} / {_fmt(level.scheme_points)} 分",
-            )
-            for level in levels
-        ],
-        title=title,
-        axis_suffix=" 分",
-    )
-
-
-def _dashboard_charts(dash: selectors.Dashboard) -> dict[str, str]:
-    progress = dash.progress
-    return {
-        "status": charts.stacked_bar_chart(
-            [
-                charts.StackedBar(
-                    "全部填报任务",
-                    [
-                        charts.Segment(s.count, s.label, charts.STATUS_COLOURS[s.value])
-                        for s in progress.statuses
-                    ],
-                    note=f"共 {progress.total} 项",
-                )
-            ],
-            title="填报任务状态分布",
-            axis_suffix=" 项",
-        ),
-        "level1": _level_chart(dash.level1, title="各一级指标得分与分值"),
-        "level2": _level_chart(dash.level2, title="各二级指标得分与分值"),
-        "units": charts.bar_chart(
-            [
-                charts.Bar(
-                    line.rate.unit,
-                    line.rate_pct,
-                    note=f"{line.rate_pct}%" if line.rate_pct is not None else "未评分",
-                )
-                for line in dash.units
-            ],
-            title="责任单位得分率",
-            legend="得分率",
-            scale_max=100,
-            axis_suffix="%",
-        ),
-    }
-
-
 @login_required
 @require_GET
 def dashboard(request):
     """领导看板: progress, completion and scores of one cycle (?cycle=<pk>, default current)."""
-    _require_reader(request.user)
+    require_reader(request, message=NOT_FOUND)
     cycles = selectors.cycles_for_reports()
     current = cycle_current()
     cycle = _pick(cycles, request.GET.get("cycle"), current)
     context = {"cycles": cycles, "cycle": cycle, "can_download": user_is_office(request.user)}
     if cycle is not None:
         dash = selectors.dashboard_for_cycle(cycle=cycle)
-        context.update(dash=dash, charts=_dashboard_charts(dash))
+        context.update(dash=dash, charts=dashboard_charts(dash))
     return render(request, "reports/dashboard.html", context)
 
 
@@ -121,8 +55,7 @@ def dashboard(request):
 @require_GET
 def evidence_zip(request, pk: int):
     """The cycle's approved evidence as one ZIP, streamed (office only; audited)."""
-    if not user_is_office(request.user):
-        raise Http404(NOT_FOUND)
+    require_office(request, message=NOT_FOUND)
     cycle = _pick(selectors.cycles_for_reports(), str(pk), None)
     package = package_zip.package_for_cycle(cycle)
     export_record(
@@ -145,12 +78,7 @@ def _compared_cycles(request) -> tuple[list[Cycle], Cycle | None, Cycle | None]:
     """A and B from ?a=&b=; by default the current cycle (B) against the one before it (A)."""
     cycles = selectors.cycles_for_reports()
     b = _pick(cycles, request.GET.get("b"), cycle_current())
-    default_a = None
-    if b is not None:
-        default_a = next((c for c in cycles if c.pk == b.previous_id), None) or next(
-            (c for c in cycles if (c.year, c.pk) < (b.year, b.pk)), None
-        )
-    a = _pick(cycles, request.GET.get("a"), default_a)
+    a = _pick(cycles, request.GET.get("a"), selectors.cycle_compared_default(cycles, b))
     return cycles, a, b
 
 
@@ -158,7 +86,7 @@ def _compared_cycles(request) -> tuple[list[Cycle], Cycle | None, Cycle | None]:
 @require_GET
 def compare(request):
     """Two cycles side by side: indicators, units and figures, with differences (B − A)."""
-    _require_reader(request.user)
+    require_reader(request, message=NOT_FOUND)
     cycles, a, b = _compared_cycles(request)
     context = {"cycles": cycles, "a": a, "b": b}
     if a is not None and b is not None:
@@ -170,7 +98,7 @@ def compare(request):
 @require_GET
 def compare_download(request):
     """The comparison as an Excel workbook (audited)."""
-    _require_reader(request.user)
+    require_reader(request, message=NOT_FOUND)
     _cycles, a, b = _compared_cycles(request)
     if a is None or b is None:
         raise Http404("请选择两个考核周期。")

@@ -10,9 +10,8 @@ from common.xlsx import xlsx_response
 from reports.exporters import summary_allowed, summary_filename, summary_workbook
 from reports.models import ExportKind
 from reports.services import export_record
+from scoring.access import CYCLE_NOT_FOUND
 from scoring.models import Cycle
-
-NOT_FOUND = "未找到该考核周期，或您无权访问。"
 
 
 @login_required
@@ -20,7 +19,7 @@ NOT_FOUND = "未找到该考核周期，或您无权访问。"
 def summary_download(request, cycle_pk: int):
     # Everyone else gets the same 404 as for a cycle that does not exist.
     if not summary_allowed(request.user):
-        raise Http404(NOT_FOUND)
+        raise Http404(CYCLE_NOT_FOUND)
     cycle = get_object_or_404(Cycle, pk=cycle_pk)
     workbook = summary_workbook(cycle=cycle, user=request.user)
     export_record(

@@ -61,6 +61,12 @@ def require_office(request: HttpRequest, *, message: str = CYCLE_NOT_FOUND) -> N
         raise Http404(message)
 
 
+def require_reader(request: HttpRequest, *, message: str = CYCLE_NOT_FOUND) -> None:
+    """Pages for the office and leadership (dashboard, comparison): 404 for anyone else."""
+    if not user_reads_everything(request.user):
+        raise Http404(message)
+
+
 def office_cycle(request: HttpRequest, pk: int) -> Cycle:
     """A cycle for the office's pages and every change: the office only, else 404."""
     require_office(request)
@@ -69,8 +75,7 @@ def office_cycle(request: HttpRequest, pk: int) -> Cycle:
 
 def reader_cycle(request: HttpRequest, pk: int) -> Cycle:
     """A cycle whose results and comparison may be read: the office and leadership."""
-    if not user_reads_everything(request.user):
-        raise Http404(CYCLE_NOT_FOUND)
+    require_reader(request)
     return get_object_or_404(Cycle.objects.select_related("previous"), pk=pk)
 
 

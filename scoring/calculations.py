@@ -1,4 +1,4 @@
-"""Scoring arithmetic as pure functions: no database, no Django, Decimal throughout.
+"""Scoring arithmetic as pure functions: no database, no models, Decimal throughout.
 
 Callers pass points, methods and raw scores; every public function validates its input, computes
 with full Decimal precision and quantizes its results once, at the end (scores to 0.01, 得分率 to
@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+
+from common.formats import num
 
 CENT = Decimal("0.01")
 RATE_STEP = Decimal("0.0001")
@@ -169,11 +171,6 @@ def _rate(earned: Decimal, possible: Decimal) -> Decimal | None:
     return (earned / possible).quantize(RATE_STEP, rounding=ROUND_HALF_UP)
 
 
-def _fmt(value: Decimal) -> str:
-    """10.00 -> "10", 7.50 -> "7.5": how a number reads in a message."""
-    return format(value.normalize(), "f")
-
-
 def _dec(value: object, what: str) -> Decimal:
     # A float here is a programming error (binary rounding would leak into scores), not user input.
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
@@ -197,7 +194,7 @@ def _amount(value: object, what: str) -> Decimal:
 def _in_range(value: object, points: Decimal, what: str) -> Decimal:
     value = _dec(value, what)
     if not 0 <= value <= points:
-        raise ScoringError(f"{what}应在 0 至 {_fmt(points)} 分之间")
+        raise ScoringError(f"{what}应在 0 至 {num(points)} 分之间")
     return value
 
 
@@ -267,7 +264,7 @@ def submission_score(
         return _q(max(points - total, ZERO))
 
     if direct is None:
-        raise ScoringError(f"请填写得分（0 至 {_fmt(points)} 分）")
+        raise ScoringError(f"请填写得分（0 至 {num(points)} 分）")
     return _q(_in_range(direct, points, "得分"))
 
 
@@ -526,13 +523,10 @@ def unit_rates(slots: Sequence[UnitSlot]) -> list[UnitRate]:
             scored=tally.scored,
             unscored=tally.unscored,
             na=tally.na,
-            rank=(
-                None
-                if rates[unit] is None
-                else 1 + sum(1 for other in ranked if other > rates[unit])
-            ),
+            rank=None if rate is None else 1 + sum(other > rate for other in ranked),
         )
         for unit, tally in tallies.items()
+        for rate in [rates[unit]]
     ]
     result.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit))
     return result

@@ -1,5 +1,9 @@
 """The workflow's rules in one place: the allowed slot and cycle transitions, the row lock, and the
-audit events written by every transition."""
+audit events written by every transition.
+
+The two transition tables sit side by side, each with one checker: ALLOWED with check_allowed /
+ensure_allowed for a unit's submission (Slot), CYCLE_TRANSITIONS with cycle_check_allowed /
+cycle_actions_from for the cycle."""
 
 from django.db import transaction
 
@@ -14,9 +18,13 @@ from scoring.models import (
     SlotStatus,
     SubmissionEvent,
 )
+from scoring.models.slot import EDITABLE_STATUSES
+
+# Every return for revision, by the unit approver or the office, says why.
+RETURN_REASON_REQUIRED = "请填写退回原因。"
 
 # The one table of cycle transitions: action -> (from, to, audit action, name for messages).
-CYCLE_TRANSITIONS = {
+CYCLE_TRANSITIONS: dict[str, tuple[CycleStatus, CycleStatus, CycleAction, str]] = {
     "open": (CycleStatus.PREPARING, CycleStatus.OPEN, CycleAction.OPENED, "开启填报"),
     "start_review": (
         CycleStatus.OPEN,
@@ -27,6 +35,22 @@ CYCLE_TRANSITIONS = {
     "publish": (CycleStatus.REVIEWING, CycleStatus.PUBLISHED, CycleAction.PUBLISHED, "发布结果"),
     "archive": (CycleStatus.PUBLISHED, CycleStatus.ARCHIVED, CycleAction.ARCHIVED, "归档"),
 }
+
+# Cycle states in which the office reviews and scores (and adjusts the results).
+SCORING_OPEN = (CycleStatus.OPEN, CycleStatus.REVIEWING)
+
+
+def cycle_check_allowed(action: str, status: str) -> str | None:
+    """None when the cycle `action` may start from `status`, else a message a user can read."""
+    source, _target, _audit, label = CYCLE_TRANSITIONS[action]
+    if status == source:
+        return None
+    return f"考核周期当前为“{CycleStatus(status).label}”，不能{label}。"
+
+
+def cycle_actions_from(status: str) -> list[str]:
+    """The cycle actions that may start from `status`, in the table's order."""
+    return [action for action in CYCLE_TRANSITIONS if cycle_check_allowed(action, status) is None]
 
 
 def cycle_event(
@@ -92,8 +116,8 @@ S = SlotStatus
 
 # action -> (statuses it may start from, human name used in error messages)
 ALLOWED: dict[str, tuple[frozenset[str], str]] = {
-    "save": (frozenset({S.NOT_STARTED, S.DRAFT, S.RETURNED}), "保存"),
-    "submit": (frozenset({S.NOT_STARTED, S.DRAFT, S.RETURNED}), "提交"),
+    "save": (EDITABLE_STATUSES, "保存"),
+    "submit": (EDITABLE_STATUSES, "提交"),
     "forward": (frozenset({S.PENDING_APPROVAL}), "单位审核通过"),
     "unit_return": (frozenset({S.PENDING_APPROVAL}), "单位审核退回"),
     "return": (frozenset({S.SUBMITTED}), "退回修改"),

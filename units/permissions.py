@@ -6,12 +6,13 @@ module holds only what the units layer can answer without knowing about scoring.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from units.models import Unit, UnitMembership
 from units.roles import ROLE_GROUPS, Role
 
-AnyUser = AbstractBaseUser | AnonymousUser
+# The project keeps Django's User model (no AUTH_USER_MODEL); a request's user may be anonymous.
+AnyUser = User | AnonymousUser
 
 
 def user_roles(user: AnyUser) -> frozenset[Role]:
@@ -22,7 +23,7 @@ def user_roles(user: AnyUser) -> frozenset[Role]:
     if cached is None:
         names = set(user.groups.values_list("name", flat=True))
         cached = frozenset(role for role, group in ROLE_GROUPS.items() if group in names)
-        user._fengtai_roles = cached
+        setattr(user, "_fengtai_roles", cached)  # noqa: B010 - a per-request cache on the object
     return cached
 
 
@@ -68,5 +69,5 @@ def user_role_label(user: AnyUser) -> str:
     roles = user_roles(user)
     for role in (Role.OFFICE, Role.LEADER, Role.APPROVER, Role.REPORTER):
         if role in roles:
-            return role.label
+            return str(role.label)
     return "未分配角色"

@@ -12,11 +12,12 @@ User = get_user_model()
 
 def unit_group(unit: Unit) -> Group:
     """The unit's permission group, created on first use."""
-    if unit.group_id is None:
-        group, _ = Group.objects.get_or_create(name=f"单位:{unit.code}")
-        Unit.objects.filter(pk=unit.pk).update(group=group)
-        unit.group = group
-    return unit.group
+    if unit.group_id is not None and unit.group is not None:
+        return unit.group
+    group, _ = Group.objects.get_or_create(name=f"单位:{unit.code}")
+    Unit.objects.filter(pk=unit.pk).update(group=group)
+    unit.group = group
+    return group
 
 
 @transaction.atomic

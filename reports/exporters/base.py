@@ -20,9 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
@@ -31,6 +29,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from common import xlsx
+from common.formats import local
 from reports.exporters.cached import fill_cached_values
 from reports.exporters.styles import (
     DRAFT_FONT,
@@ -42,7 +41,6 @@ from reports.exporters.styles import (
 )
 from scoring.access import AnyUser
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 CREATOR = "产改考核"
 
 BANNER_ROW, TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
@@ -259,7 +257,7 @@ def _cell(ws, value, column: Column, emphasis: bool, cached: dict, coordinate: s
         value = value.text
     elif isinstance(value, datetime):
         # Excel has no time zones: show the district's local time.
-        value = timezone.localtime(value, SHANGHAI).replace(tzinfo=None, microsecond=0)
+        value = local(value).replace(tzinfo=None, microsecond=0)
     else:
         value = xlsx.cell_value(value)
     cell = WriteOnlyCell(ws, value=value)

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from reports.exporters.base import SHANGHAI, Exporter, Formula
+from common.formats import timestamp_text
+from reports.exporters.base import Exporter, Formula
 from scoring import calculations as calc
 from scoring.access import user_reads_everything
 from scoring.models import Cycle, CycleIndicator, Slot, SlotStatus
@@ -56,15 +57,6 @@ def user_display(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def local_time(value: datetime) -> str:
-    return timezone.localtime(value, SHANGHAI).strftime("%Y-%m-%d %H:%M")
-
-
-def points_text(value: Decimal) -> str:
-    """5.00 -> "5", 7.50 -> "7.5", as a number reads in a sentence."""
-    return format(value.normalize(), "f")
-
-
 class SummarySheet(Exporter):
     """A sheet of the summary: leadership and the office read every unit's data."""
 
@@ -84,7 +76,7 @@ class SummarySheet(Exporter):
     @property
     def banner(self) -> str:
         cycle = self.context.cycle
-        when = f"考核周期 {cycle.name}（{cycle.get_status_display()}），导出于 {local_time(self.context.generated_at)}。"
+        when = f"考核周期 {cycle.name}（{cycle.get_status_display()}），导出于 {timestamp_text(self.context.generated_at)}。"
         if self.draft:
             return f"{self.draft_mark}：考核结果尚未发布，数据仍会变化，仅供内部核对。{when}"
         return f"已发布：{when}"
@@ -101,10 +93,6 @@ def slot_score(slot: Slot) -> Decimal | str:
     if status is calc.ItemStatus.UNSCORED:
         return UNSCORED
     return slot.score
-
-
-def slot_is_done(slot: Slot) -> bool:
-    return slot_item_status(slot) is not calc.ItemStatus.UNSCORED
 
 
 def slot_is_overdue(slot: Slot, now: datetime) -> bool:

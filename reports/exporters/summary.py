@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from openpyxl.chart import BarChart, Reference
 
+from common.formats import num, timestamp_text
 from reports.exporters.base import (
     FIRST_DATA_ROW,
     HEADER_ROW,
@@ -26,8 +27,6 @@ from reports.exporters.base import (
 from reports.exporters.context import (
     SUMMARY_TITLE,
     SummarySheet,
-    local_time,
-    points_text,
     rate_formula,
     summary_context,
 )
@@ -53,13 +52,17 @@ class AboutSheet(SummarySheet):
             "已发布" if context.published else f"{self.draft_mark}：考核结果尚未发布，数据仍会变化"
         )
         yield ["结果状态", state, None]
-        yield ["填报时间", f"{local_time(cycle.opens_at)} 至 {local_time(cycle.deadline)}", None]
-        yield ["生成时间", f"{local_time(context.generated_at)}（北京时间）", None]
+        yield [
+            "填报时间",
+            f"{timestamp_text(cycle.opens_at)} 至 {timestamp_text(cycle.deadline)}",
+            None,
+        ]
+        yield ["生成时间", f"{timestamp_text(context.generated_at)}（北京时间）", None]
         yield ["导出人", context.generated_by, None]
         balance = "" if results.scheme.balanced else "，与总分不一致，请核对方案"
         yield [
             "总分",
-            f"各三级指标分值之和应为总分；当前方案合计 {points_text(results.scheme.total)} 分{balance}",
+            f"各三级指标分值之和应为总分；当前方案合计 {num(results.scheme.total)} 分{balance}",
             cycle.total_points,
         ]
         levels = GradeLevel.objects.filter(cycle=cycle).order_by("order", "id")
@@ -89,7 +92,7 @@ class AboutSheet(SummarySheet):
         ]
         yield from self._adjustments()
         yield ["基础得分", "各三级指标得分之和", final.base]
-        yield ["加分", f"加分项合计，上限 {points_text(cycle.bonus_cap)} 分", final.bonus]
+        yield ["加分", f"加分项合计，上限 {num(cycle.bonus_cap)} 分", final.bonus]
         yield ["最终得分", "基础得分 + 加分", final.total]
         yield ["结论", f"{final.verdict}（一票否决）" if final.vetoed else "无一票否决事项", None]
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from itertools import groupby
 
+from common.formats import num
 from indicators.exports import COLUMN_WIDTHS as CATALOGUE_WIDTHS
 from indicators.exports import HEADERS as CATALOGUE_HEADERS
 from reports.exporters.base import Column, Formula, Row
@@ -23,7 +24,6 @@ from reports.exporters.context import (
     NOT_APPLICABLE,
     UNSCORED,
     SummarySheet,
-    points_text,
     rate_formula,
 )
 from reports.exporters.styles import CENTER, PERCENT, POINTS, TEXT
@@ -36,14 +36,6 @@ _CATALOGUE_COLUMNS = tuple(
     Column(header, CATALOGUE_WIDTHS[letter], CENTER if letter in "ABC" else TEXT)
     for header, letter in zip(CATALOGUE_HEADERS, "ABCDEF", strict=True)
 )
-
-INDICATOR_STATUS = {
-    calc.IndicatorStatus.SCORED: "已评分",
-    calc.IndicatorStatus.PARTIAL: "部分评分",
-    calc.IndicatorStatus.UNSCORED: UNSCORED,
-    calc.IndicatorStatus.NA: NOT_APPLICABLE,
-    calc.IndicatorStatus.OVERRIDDEN: "已调整",
-}
 
 
 def _scored_points(subtotal: calc.Subtotal):
@@ -108,7 +100,7 @@ class TableSheet(SummarySheet):
                 item.points,
                 score,
                 rate,
-                INDICATOR_STATUS[result.status],
+                row.status_label,
                 self._comment(row),
             ],
             merge_keys=(("level1", item.level1_number), ("level2", item.level2_number)),
@@ -214,12 +206,12 @@ class TableSheet(SummarySheet):
         bonuses = [
             a for a in results.adjustments if a.unit_id is None and a.kind == AdjustmentKind.BONUS
         ]
-        reasons = "\n".join(f"{a.reason}（{points_text(a.points)} 分）" for a in bonuses)
+        reasons = "\n".join(f"{a.reason}（{num(a.points)} 分）" for a in bonuses)
         claimed = sum((a.points for a in bonuses), Decimal(0))
         if claimed > cap:
-            reasons += f"\n合计 {points_text(claimed)} 分，按上限 {points_text(cap)} 分计。"
+            reasons += f"\n合计 {num(claimed)} 分，按上限 {num(cap)} 分计。"
         return Row(
-            [f"加分（上限 {points_text(cap)} 分）", *[None] * 6, results.final.bonus]
+            [f"加分（上限 {num(cap)} 分）", *[None] * 6, results.final.bonus]
             + [None, None, reasons],
             emphasis=True,
             merge_keys=(("bonus",), ("bonus",)),

@@ -14,6 +14,7 @@ from scoring.cycles.services import (
     designation_remove,
 )
 from scoring.models import Cycle, CycleDesignation, CycleEvent
+from scoring.models.cycle import DEADLINE_AFTER_OPENING
 
 
 class CycleForm(forms.ModelForm):
@@ -22,7 +23,7 @@ class CycleForm(forms.ModelForm):
         # Said here in Chinese, before the model's CheckConstraint would name itself instead.
         opens_at, deadline = data.get("opens_at"), data.get("deadline")
         if opens_at and deadline and deadline <= opens_at:
-            self.add_error("deadline", "截止时间必须晚于开始时间。")
+            self.add_error("deadline", DEADLINE_AFTER_OPENING)
         return data
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from scoring.cycles.services import EXTENSION_REASON_REQUIRED
 from scoring.models import Cycle
 from scoring.workflow import CYCLE_TRANSITIONS
 from units.models import Unit
@@ -61,7 +62,7 @@ class ExtendForm(forms.Form):
         label="延期原因",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "请填写延期原因。"},
+        error_messages={"required": EXTENSION_REASON_REQUIRED},
     )
 
     def __init__(self, *args, cycle: Cycle | None, **kwargs):

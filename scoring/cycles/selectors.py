@@ -1,24 +1,21 @@
 """Reads about cycles: the current cycle, labels, and the cycle audit trail as text."""
 
-from datetime import datetime
+from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.utils import timezone
+from django.db.models import Count
 
-from common.formats import num
-from scoring.models import AdjustmentKind, Cycle, CycleAction, CycleStatus
+from common.formats import iso_datetime_text, num
+from scoring.models import (
+    AdjustmentKind,
+    Cycle,
+    CycleAction,
+    CycleEvent,
+    CycleStatus,
+    Slot,
+    SlotStatus,
+)
 from scoring.scheme.selectors import method_label
-
-
-def iso_local_text(iso: str | None) -> str:
-    if not iso:
-        return "—"
-    return local_time_text(datetime.fromisoformat(iso))
-
-
-def local_time_text(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def cycle_event_summary(event) -> str:
@@ -63,7 +60,7 @@ def cycle_event_summary(event) -> str:
     if event.action == CycleAction.DEADLINE_CHANGED:
         labels = {"opens_at": "填报开始时间", "deadline": "填报截止时间"}
         return "；".join(
-            f"{labels.get(k, k)} {iso_local_text(v.get('old'))} → {iso_local_text(v.get('new'))}"
+            f"{labels.get(k, k)} {iso_datetime_text(v.get('old'))} → {iso_datetime_text(v.get('new'))}"
             for k, v in data.items()
             if isinstance(v, dict)
         )
@@ -97,6 +94,60 @@ def cycle_event_summary(event) -> str:
             text += f"（单位：{data['unit']}）"
         return text
     return ""
+
+
+def cycle_events(cycle: Cycle) -> list[CycleEvent]:
+    """The cycle's audit trail, newest first, each event with its `summary` as text."""
+    events = list(cycle.events.select_related("actor").order_by("-at", "-id"))
+    for event in events:
+        setattr(event, "summary", cycle_event_summary(event))  # noqa: B010 - for the template
+    return events
+
+
+StatusCount = tuple[str, str, int]  # (status, label, number of slots)
+
+
+def _status_counts(tally: Counter) -> list[StatusCount]:
+    return [(s.value, s.label, tally.get(s.value, 0)) for s in SlotStatus]
+
+
+def slot_status_counts(cycle: Cycle) -> tuple[int, list[StatusCount]]:
+    """How many slots the cycle has, and how many in each status (every status listed)."""
+    tally = Counter(Slot.objects.filter(cycle=cycle).values_list("status", flat=True))
+    return sum(tally.values()), _status_counts(tally)
+
+
+def cycles_with_slot_counts() -> list[Cycle]:
+    """Every cycle, each with `slot_total` and `slot_counts` as slot_status_counts gives them."""
+    cycles = list(Cycle.objects.select_related("previous"))
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for row in Slot.objects.values("cycle_id", "status").annotate(n=Count("id")):
+        counts[row["cycle_id"]][row["status"]] = row["n"]
+    for cycle in cycles:
+        tally = counts[cycle.pk]
+        # Attached to the cycle for the list template, which reads cycle.slot_total.
+        setattr(cycle, "slot_total", sum(tally.values()))  # noqa: B010
+        setattr(cycle, "slot_counts", _status_counts(tally))  # noqa: B010
+    return cycles
+
+
+def cycle_extensions(cycle: Cycle) -> list[dict]:
+    """Deadline extensions per unit and date: unit__name, deadline_extension and n slots."""
+    return list(
+        Slot.objects.filter(cycle=cycle, deadline_extension__isnull=False)
+        .values("unit__name", "deadline_extension")
+        .annotate(n=Count("id"))
+        .order_by("unit__display_order", "unit__name", "deadline_extension")
+    )
+
+
+def cycle_next_initial() -> dict:
+    """What the new-cycle form proposes: the year after the latest cycle, copied from it."""
+    latest = Cycle.objects.order_by("-year", "-id").first()
+    if latest is None:
+        return {}
+    year = latest.year + 1
+    return {"name": f"{year}年度", "year": year, "previous": latest.pk}
 
 
 def status_label(value: str) -> str:

@@ -12,6 +12,7 @@ from indicators.selectors import (
     member_units,
     responsibility_text,
 )
+from scoring.calculations import DEFAULT_GRADE_LEVELS
 from scoring.cycles.grants import slots_grant_to_unit
 from scoring.models import (
     Cycle,
@@ -31,9 +32,11 @@ from scoring.models import (
     SubmissionEvent,
     SubmissionVersion,
 )
-from scoring.scheme.services import DEFAULT_GRADE_LEVELS
-from scoring.workflow import CYCLE_TRANSITIONS, cycle_event
+from scoring.models.cycle import DEADLINE_AFTER_OPENING
+from scoring.workflow import CYCLE_TRANSITIONS, cycle_check_allowed, cycle_event
 from units.models import Unit
+
+EXTENSION_REASON_REQUIRED = "请填写延期原因。"
 
 
 @transaction.atomic
@@ -61,7 +64,7 @@ def cycle_create(
     if Cycle.objects.filter(name=name).exists():
         raise DomainError(f"考核周期“{name}”已存在。")
     if deadline <= opens_at:
-        raise DomainError("截止时间必须晚于开始时间。")
+        raise DomainError(DEADLINE_AFTER_OPENING)
     cycle = Cycle.objects.create(
         name=name,
         year=year,
@@ -84,7 +87,7 @@ def cycle_create(
     levels = (
         [(g.name, g.share) for g in previous.grade_levels.all()]
         if previous is not None and previous.grade_levels.exists()
-        else DEFAULT_GRADE_LEVELS
+        else [(g.name, g.share) for g in DEFAULT_GRADE_LEVELS]
     )
     GradeLevel.objects.bulk_create(
         GradeLevel(cycle=cycle, name=level_name, share=share, order=order)
@@ -178,10 +181,11 @@ def cycle_transition(
     creates the slots; publishing lets units see their scores and notifies them.
     Audit: one CycleEvent.
     """
-    source, target, audit, label = CYCLE_TRANSITIONS[action]
+    source, target, audit, _label = CYCLE_TRANSITIONS[action]
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    if locked.status != source:
-        raise DomainError(f"考核周期当前为“{locked.get_status_display()}”，不能{label}。")
+    refused = cycle_check_allowed(action, locked.status)
+    if refused:
+        raise DomainError(refused)
     if action == "open":
         _scheme_refresh(locked)
     locked.status = target
@@ -386,7 +390,7 @@ def cycle_dates_update(*, cycle: Cycle, opens_at, deadline, actor, ip: str | Non
     if locked.results_are_published:
         raise DomainError(f"考核周期当前为“{locked.get_status_display()}”，不能再修改填报时间。")
     if deadline <= opens_at:
-        raise DomainError("截止时间必须晚于开始时间。")
+        raise DomainError(DEADLINE_AFTER_OPENING)
     changes = {
         name: {"old": old.isoformat(), "new": new.isoformat()}
         for name, old, new in (
@@ -414,7 +418,7 @@ def slots_extend_deadline(*, slots, until, actor, reason: str, ip: str | None = 
 
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写延期原因。")
+        raise DomainError(EXTENSION_REASON_REQUIRED)
     count = 0
     for slot in (
         Slot.objects.select_for_update()

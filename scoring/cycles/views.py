@@ -1,26 +1,30 @@
 """考核周期: the list, a new cycle, a cycle's status, transitions, timeline and extensions."""
 
-from collections import Counter, defaultdict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
+from common.formats import datetime_text
 from common.forms import form_errors
 from common.http import client_ip
 from scoring.access import office_cycle, require_office
 from scoring.cycles import services as cycle_services
 from scoring.cycles.forms import CycleCreateForm, CycleDatesForm, ExtendForm, TransitionForm
-from scoring.cycles.selectors import cycle_event_summary, local_time_text
+from scoring.cycles.selectors import (
+    cycle_events,
+    cycle_extensions,
+    cycle_next_initial,
+    cycles_with_slot_counts,
+    slot_status_counts,
+)
 from scoring.cycles.services import slots_extend_deadline
-from scoring.models import Cycle, CycleStatus, Slot, SlotStatus
+from scoring.models import CycleStatus, Slot
 from scoring.scheme.selectors import scheme_totals
-from scoring.workflow import CYCLE_TRANSITIONS
+from scoring.workflow import CYCLE_TRANSITIONS, cycle_actions_from
 
 TRANSITION_CONFIRM = {
     "open": "开启填报后，考核方案（分值、评分方法、指标文字）将冻结，并为各责任单位生成填报任务。"
@@ -32,23 +36,7 @@ TRANSITION_CONFIRM = {
 
 
 def _list_context(create_form: CycleCreateForm) -> dict:
-    cycles = list(Cycle.objects.select_related("previous"))
-    counts: dict[int, Counter] = defaultdict(Counter)
-    for row in Slot.objects.values("cycle_id", "status").annotate(n=Count("id")):
-        counts[row["cycle_id"]][row["status"]] = row["n"]
-    for cycle in cycles:
-        tally = counts[cycle.pk]
-        cycle.slot_total = sum(tally.values())
-        cycle.slot_counts = [(s.value, s.label, tally.get(s.value, 0)) for s in SlotStatus]
-    return {"cycles": cycles, "form": create_form}
-
-
-def _create_initial() -> dict:
-    latest = Cycle.objects.order_by("-year", "-id").first()
-    if latest is None:
-        return {}
-    year = latest.year + 1
-    return {"name": f"{year}年度", "year": year, "previous": latest.pk}
+    return {"cycles": cycles_with_slot_counts(), "form": create_form}
 
 
 @login_required
@@ -56,7 +44,7 @@ def _create_initial() -> dict:
 def cycle_list(request):
     """考核周期: every cycle with its status, window and slots, and the form for a new one."""
     require_office(request)
-    form = CycleCreateForm(initial=_create_initial())
+    form = CycleCreateForm(initial=cycle_next_initial())
     return render(request, "scoring/cycles/list.html", _list_context(form))
 
 
@@ -91,29 +79,22 @@ def cycle_create(request):
 def cycle_detail(request, pk: int):
     """A cycle's status and next step, its audit trail, and deadline extensions per unit."""
     cycle = office_cycle(request, pk)
-    slots = Slot.objects.filter(cycle=cycle)
-    tally = Counter(slots.values_list("status", flat=True))
-    extensions = (
-        slots.filter(deadline_extension__isnull=False)
-        .values("unit__name", "deadline_extension")
-        .annotate(n=Count("id"))
-        .order_by("unit__display_order", "unit__name", "deadline_extension")
-    )
+    slot_total, slot_counts = slot_status_counts(cycle)
     transitions = [
-        {"action": action, "label": label, "confirm": TRANSITION_CONFIRM[action]}
-        for action, (source, _target, _audit, label) in CYCLE_TRANSITIONS.items()
-        if source == cycle.status
+        {
+            "action": action,
+            "label": CYCLE_TRANSITIONS[action][3],
+            "confirm": TRANSITION_CONFIRM[action],
+        }
+        for action in cycle_actions_from(cycle.status)
     ]
-    events = list(cycle.events.select_related("actor").order_by("-at", "-id"))
-    for event in events:
-        event.summary = cycle_event_summary(event)
     context = {
         "cycle": cycle,
         "statuses": CycleStatus.choices,
         "transitions": transitions,
-        "slot_total": sum(tally.values()),
-        "slot_counts": [(s.value, s.label, tally.get(s.value, 0)) for s in SlotStatus],
-        "extensions": list(extensions),
+        "slot_total": slot_total,
+        "slot_counts": slot_counts,
+        "extensions": cycle_extensions(cycle),
         "extend_form": ExtendForm(cycle=cycle),
         "dates_form": CycleDatesForm(
             initial={
@@ -121,7 +102,7 @@ def cycle_detail(request, pk: int):
                 "deadline": timezone.localtime(cycle.deadline),
             }
         ),
-        "events": events,
+        "events": cycle_events(cycle),
         "totals": scheme_totals(cycle),
     }
     return render(request, "scoring/cycles/detail.html", context)
@@ -178,7 +159,7 @@ def cycle_extend(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"已将{unit.name}的 {count} 个填报任务延期至 {local_time_text(until)}。"
+            request, f"已将{unit.name}的 {count} 个填报任务延期至 {datetime_text(until)}。"
         )
     return redirect(reverse("scoring:cycle_detail", args=[cycle.pk]) + "#extend")
 
@@ -206,6 +187,6 @@ def cycle_dates(request, pk: int):
     else:
         messages.success(
             request,
-            f"已修改填报时间，截止时间为 {local_time_text(form.cleaned_data['deadline'])}。",
+            f"已修改填报时间，截止时间为 {datetime_text(form.cleaned_data['deadline'])}。",
         )
     return redirect(url)

@@ -17,6 +17,7 @@ from scoring.evidence.services import evidence_add
 from scoring.models import Cycle, CycleIndicator, FigureField, ScoringMethod, Slot
 from scoring.results.services import adjustment_add
 from scoring.review.services import score_record, submission_approve, submission_return
+from scoring.scheme.selectors import scheme_row_for_slot
 from scoring.scheme.services import scheme_update
 from scoring.submissions.services import (
     DraftInput,
@@ -60,7 +61,7 @@ def _submit(slot, user, now=None):
 
 
 def _score_full(slot, office):
-    item = CycleIndicator.objects.get(cycle=slot.cycle, indicator=slot.indicator)
+    item = scheme_row_for_slot(slot)
     if item.method == ScoringMethod.DIRECT:
         return score_record(slot=slot, actor=office, direct=item.points)
     if item.method == ScoringMethod.DEDUCT:

@@ -5,6 +5,7 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -62,9 +63,11 @@ def evidence_add(
     Audit: 上传材料.
     """
     name = clean_filename(upload.name or "")
+    size = upload.size or 0
     policy = EvidencePolicy.from_settings()
     try:
-        inspection = inspect_file(upload, filename=name, size=upload.size, policy=policy)
+        # An UploadedFile reads, seeks and tells like the binary file inspect_file expects.
+        inspection = inspect_file(cast(BinaryIO, upload), filename=name, size=size, policy=policy)
     except EvidenceRejected as exc:
         raise DomainError(exc.message) from exc
     title = (title or "").strip()[:200] or Path(name).stem[:200] or name
@@ -83,7 +86,7 @@ def evidence_add(
                 )["total"]
                 or 0
             )
-            if in_draft + upload.size > max_submission_size():
+            if in_draft + size > max_submission_size():
                 raise DomainError(
                     f"本次填报的材料合计不能超过 {_mb(max_submission_size())}"
                     f"（已上传 {_mb(in_draft)}），请压缩或删减后再上传。"
@@ -92,7 +95,7 @@ def evidence_add(
                 slot=locked,
                 title=title,
                 original_name=name,
-                size=upload.size,
+                size=size,
                 sha256=inspection.sha256,
                 content_type=inspection.content_type,
                 uploaded_by=actor,
@@ -110,7 +113,7 @@ def evidence_add(
                 from_status=locked.status,
                 to_status=locked.status,
                 ip=ip,
-                data={"file": name, "sha256": inspection.sha256, "size": upload.size},
+                data={"file": name, "sha256": inspection.sha256, "size": size},
             )
     except BaseException:
         if stored_name:
@@ -168,16 +171,16 @@ def evidence_remove(*, slot: Slot, evidence: EvidenceFile, actor, ip: str | None
     """
     locked = slot_lock(slot)
     ensure_allowed("save", locked.status)
-    evidence = EvidenceFile.objects.select_for_update().filter(pk=evidence.pk, slot=locked).first()
-    if evidence is None or not evidence.in_draft:
+    current = EvidenceFile.objects.select_for_update().filter(pk=evidence.pk, slot=locked).first()
+    if current is None or not current.in_draft:
         raise DomainError("该材料不在当前草稿中，可能已被移除，请刷新页面。")
-    name = evidence.original_name
-    if evidence.versions.exists():
-        evidence.in_draft = False
-        evidence.save(update_fields=["in_draft"])
+    name = current.original_name
+    if current.versions.exists():
+        current.in_draft = False
+        current.save(update_fields=["in_draft"])
     else:
-        stored = evidence.file.name
-        evidence.delete()
+        stored = current.file.name
+        current.delete()
         transaction.on_commit(lambda: evidence_storage().delete(stored))
     draft_bump_revision(locked, actor)
     event_record(

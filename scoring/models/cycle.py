@@ -1,8 +1,9 @@
 from django.db import models
-from django.utils import timezone
 
 from indicators.models import Indicator
 from units.models import Unit
+
+DEADLINE_AFTER_OPENING = "截止时间必须晚于开始时间。"
 
 
 class CycleStatus(models.TextChoices):
@@ -63,7 +64,7 @@ class Cycle(models.Model):
             models.CheckConstraint(
                 condition=models.Q(deadline__gt=models.F("opens_at")),
                 name="cycle_deadline_after_opening",
-                violation_error_message="截止时间必须晚于开始时间。",
+                violation_error_message=DEADLINE_AFTER_OPENING,
             ),
             models.CheckConstraint(
                 condition=models.Q(lead_weight__isnull=True)
@@ -76,10 +77,6 @@ class Cycle(models.Model):
         return self.name
 
     @property
-    def is_open(self) -> bool:
-        return self.status == CycleStatus.OPEN
-
-    @property
     def scheme_is_frozen(self) -> bool:
         """Points, methods and the catalogue snapshot change only while 准备中."""
         return self.status != CycleStatus.PREPARING
@@ -87,9 +84,6 @@ class Cycle(models.Model):
     @property
     def results_are_published(self) -> bool:
         return self.status in (CycleStatus.PUBLISHED, CycleStatus.ARCHIVED)
-
-    def window_has_opened(self, now=None) -> bool:
-        return (now or timezone.now()) >= self.opens_at
 
 
 class CycleDesignation(models.Model):

@@ -173,6 +173,6 @@ class SubmissionVersion(models.Model):
 
     def save(self, *args, **kwargs):
         # Versions are immutable: a second save is a programming error, not a user action.
-        if self.pk is not None and not kwargs.pop("_allow_update", False):
+        if self.pk is not None:
             raise RuntimeError("SubmissionVersion is immutable once created")
         super().save(*args, **kwargs)

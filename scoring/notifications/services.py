@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from common.formats import timestamp_text
 from scoring.models import Cycle, CycleStatus, NoticeKind, Notification, Slot, SlotStatus
 from units.models import Unit
 from units.roles import ROLE_GROUPS, Role
@@ -149,7 +150,7 @@ def reminders_send(*, today: date | None = None, dry_run: bool = False) -> list[
                 kind, title = NoticeKind.OVERDUE, f"{cycle.name}填报已逾期"
             else:
                 continue
-            body = f"{unit.name}尚有 {len(unit_slots)} 项任务未提交，截止时间 {timezone.localtime(deadline):%Y-%m-%d %H:%M}。"
+            body = f"{unit.name}尚有 {len(unit_slots)} 项任务未提交，截止时间 {timestamp_text(deadline)}。"
             users = list(unit_users(unit))
             key = f"{kind}:{cycle.pk}:{today.isoformat()}"
             if dry_run:

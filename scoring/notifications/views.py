@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from scoring.access import notification_get_for_user
-from scoring.models import Notification
+from scoring.notifications.selectors import notices_for_user
 from scoring.notifications.services import notification_mark_read
 
 PER_PAGE = 30
@@ -17,7 +17,7 @@ PER_PAGE = 30
 @require_GET
 def notice_list(request):
     """Newest first; unread notices are highlighted."""
-    notices = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
+    notices = notices_for_user(user=request.user)
     page = Paginator(notices, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "scoring/notifications.html", {"page": page})
 

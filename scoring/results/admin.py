@@ -8,7 +8,7 @@ from django.contrib import admin
 from common.admin import ServiceErrorsAsMessages
 from common.http import client_ip
 from scoring.models import Adjustment, AdjustmentKind, Cycle, CycleStatus
-from scoring.results.services import adjustment_add
+from scoring.results.services import BONUS_POSITIVE, adjustment_add
 
 
 class AdjustmentForm(forms.ModelForm):
@@ -21,7 +21,7 @@ class AdjustmentForm(forms.ModelForm):
         data = super().clean()
         # Input shape only; adjustment_add enforces the rules.
         if data.get("kind") == AdjustmentKind.BONUS and not (data.get("points") or 0) > 0:
-            self.add_error("points", "加分应大于 0。")
+            self.add_error("points", BONUS_POSITIVE)
         return data
 
 

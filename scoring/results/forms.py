@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 
 from scoring.models import AdjustmentKind, Cycle, CycleIndicator
+from scoring.results.services import ADJUSTMENT_REASON_REQUIRED
 from scoring.scheme.forms import points_field
 from units.models import Unit
 
@@ -29,7 +30,7 @@ class OverrideForm(forms.Form):
         label="调整理由",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "请填写调整理由。"},
+        error_messages={"required": ADJUSTMENT_REASON_REQUIRED},
     )
 
     def __init__(self, *args, cycle: Cycle, **kwargs):

@@ -10,6 +10,15 @@ from scoring import calculations as calc
 from scoring.models import Adjustment, AdjustmentKind, Cycle, CycleIndicator, Slot, SlotStatus
 from scoring.scheme.selectors import SchemeTotals, scheme_totals
 
+# How an indicator's scoring state reads on the results page and in the summary workbook.
+INDICATOR_STATUS_LABELS = {
+    calc.IndicatorStatus.SCORED: "已评分",
+    calc.IndicatorStatus.PARTIAL: "部分评分",
+    calc.IndicatorStatus.UNSCORED: "未评分",
+    calc.IndicatorStatus.NA: "不适用",
+    calc.IndicatorStatus.OVERRIDDEN: "已调整",
+}
+
 
 def slot_item_status(slot: Slot) -> calc.ItemStatus:
     if slot.not_applicable:
@@ -24,6 +33,10 @@ class IndicatorRow:
     item: CycleIndicator
     result: calc.IndicatorResult
     slots: list[Slot] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return INDICATOR_STATUS_LABELS[self.result.status]
 
 
 @dataclass
@@ -92,7 +105,7 @@ def cycle_results(cycle: Cycle) -> CycleResults:
     )
     unit_vetoes: dict[str, list[str]] = {}
     for a in adjustments:
-        if a.unit_id and a.kind == AdjustmentKind.VETO:
+        if a.unit is not None and a.kind == AdjustmentKind.VETO:
             unit_vetoes.setdefault(a.unit.name, []).append(a.reason)
     return CycleResults(
         cycle=cycle,

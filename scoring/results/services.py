@@ -12,8 +12,10 @@ from scoring.models import (
     CycleAction,
     CycleIndicator,
 )
-from scoring.review.services import SCORING_OPEN
-from scoring.workflow import cycle_event
+from scoring.workflow import SCORING_OPEN, cycle_event
+
+ADJUSTMENT_REASON_REQUIRED = "请填写调整理由。"
+BONUS_POSITIVE = "加分应大于 0。"
 
 
 @transaction.atomic
@@ -26,7 +28,7 @@ def indicator_override(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写调整理由。")
+        raise DomainError(ADJUSTMENT_REASON_REQUIRED)
     locked = CycleIndicator.objects.select_for_update().select_related("cycle").get(pk=item.pk)
     if locked.cycle.status not in SCORING_OPEN:
         raise DomainError(f"考核周期当前为“{locked.cycle.get_status_display()}”，不能再调整得分。")
@@ -69,7 +71,7 @@ def adjustment_add(
     if kind not in AdjustmentKind.values:
         raise DomainError("类型无效。")
     if kind == AdjustmentKind.BONUS and not points > 0:
-        raise DomainError("加分应大于 0。")
+        raise DomainError(BONUS_POSITIVE)
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if locked.status not in SCORING_OPEN:
         raise DomainError(f"考核周期当前为“{locked.get_status_display()}”，不能再录入。")

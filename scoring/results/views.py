@@ -12,22 +12,13 @@ from common.errors import DomainError
 from common.formats import num, pct
 from common.forms import form_errors
 from common.http import client_ip
-from scoring import calculations as calc
 from scoring.access import office_cycle, reader_cycle, user_is_office
 from scoring.models import AdjustmentKind
 from scoring.results import selectors as scoring_results
 from scoring.results.forms import AdjustmentForm, OverrideForm
 from scoring.results.services import adjustment_add, indicator_override
-from scoring.review.services import SCORING_OPEN
 from scoring.scheme.selectors import tree
-
-INDICATOR_STATUS_LABELS = {
-    calc.IndicatorStatus.SCORED: "已评分",
-    calc.IndicatorStatus.PARTIAL: "部分评分",
-    calc.IndicatorStatus.UNSCORED: "未评分",
-    calc.IndicatorStatus.NA: "不适用",
-    calc.IndicatorStatus.OVERRIDDEN: "已调整",
-}
+from scoring.workflow import SCORING_OPEN
 
 
 @login_required
@@ -36,8 +27,6 @@ def cycle_results(request, pk: int):
     """Scores per indicator, 二级, 一级 and in total; bonus and vetoes; units by 得分率."""
     cycle = reader_cycle(request, pk)
     results = scoring_results.cycle_results(cycle)
-    for row in results.rows:
-        row.status_label = INDICATOR_STATUS_LABELS[row.result.status]
     units = [
         {"rate": u, "pct": pct(u.rate), "vetoes": results.unit_vetoes.get(u.unit, [])}
         for u in results.units

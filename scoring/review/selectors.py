@@ -1,11 +1,15 @@
 """Reads for the office's review: the queue with its filters, and a slot's neighbours in it."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -16,9 +20,20 @@ from django.db.models import (
 )
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from scoring.access import slots_visible_to
-from scoring.models import Cycle, CycleIndicator, EventAction, Slot, SlotStatus, SubmissionEvent
+from scoring.calculations import CENT
+from scoring.models import (
+    Cycle,
+    CycleIndicator,
+    EventAction,
+    Slot,
+    SlotStatus,
+    SubmissionEvent,
+    SubmissionVersion,
+)
+from scoring.review.diff import text_diff_html
 from scoring.review.forms import ALL_STATUSES, QueueFilterForm, default_status, queue_filter_form
 
 # A slot waits for the office from its latest submit (no unit approver) or sign-off (approver).
@@ -135,3 +150,46 @@ def queue_neighbours(user, slot: Slot, queue: Queue) -> tuple[int | None, int | 
     index = pks.index(slot.pk)
     position = index + 1 if rows[index][1] else None
     return position, (pks[index + 1] if index + 1 < len(pks) else None), size
+
+
+def queue_status_counts(slots: QuerySet[Slot]) -> dict[str, int]:
+    """How many of the queue's slots are in each status (statuses with none are left out)."""
+    return {
+        row["status"]: row["n"] for row in slots.order_by().values("status").annotate(n=Count("pk"))
+    }
+
+
+def queue_rows_mark(slots: Iterable[Any], *, now: datetime) -> None:
+    """Give each slot listed from queue_slots (annotated with deadline_at and points) its
+    `is_overdue` for the queue template, and its points at 0.01."""
+    for slot in slots:
+        slot.is_overdue = slot.deadline_at < now and slot.status not in REACHED_OFFICE
+        if slot.points is not None:
+            # SQLite returns a subquery's decimal unquantized (1.18000000000000).
+            slot.points = slot.points.quantize(CENT)
+
+
+@dataclass
+class VersionView:
+    version: SubmissionVersion
+    previous: SubmissionVersion | None
+    diff: SafeString | None
+    changed: bool
+
+
+def version_views(versions: list[SubmissionVersion]) -> list[VersionView]:
+    """Newest first, each with its text compared to the version before it."""
+    by_number = {v.number: v for v in versions}
+    views = []
+    for version in versions:
+        previous = by_number.get(version.number - 1)
+        diff = text_diff_html(previous.text, version.text) if previous else None
+        views.append(
+            VersionView(
+                version=version,
+                previous=previous,
+                diff=diff,
+                changed=previous is not None and previous.text != version.text,
+            )
+        )
+    return views

@@ -5,6 +5,7 @@ cycle's status), writes with update_fields, records one audit event, and notifie
 only after commit.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
@@ -14,16 +15,22 @@ from common.errors import DomainError
 from scoring import calculations
 from scoring.models import (
     Cycle,
-    CycleIndicator,
-    CycleStatus,
     EventAction,
     Slot,
     SlotStatus,
 )
 from scoring.notifications.services import notify_slot_approved, notify_slot_returned
-from scoring.workflow import ensure_allowed, event_record, slot_lock
+from scoring.scheme.selectors import scheme_row_for_slot
+from scoring.workflow import (
+    RETURN_REASON_REQUIRED,
+    SCORING_OPEN,
+    ensure_allowed,
+    event_record,
+    slot_lock,
+)
 
-SCORING_OPEN = (CycleStatus.OPEN, CycleStatus.REVIEWING)
+NOT_IN_SCHEME = "本周期考核方案中没有该指标，不能评分。"
+NA_REASON_REQUIRED = "请填写不适用的理由。"
 
 
 class ConcurrentChange(DomainError):
@@ -60,7 +67,7 @@ def submission_return(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写退回原因。")
+        raise DomainError(RETURN_REASON_REQUIRED)
     locked = slot_lock(slot)
     _check_expected(locked, expected_status, expected_version)
     ensure_allowed("return", locked.status)
@@ -120,10 +127,6 @@ def submission_approve(
     return locked
 
 
-def _scheme_item(slot: Slot) -> CycleIndicator:
-    return CycleIndicator.objects.get(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
-
-
 def _grade_levels(cycle: Cycle) -> list[calculations.GradeLevel]:
     return [calculations.GradeLevel(g.name, g.share) for g in cycle.grade_levels.all()]
 
@@ -134,7 +137,7 @@ def score_record(
     slot: Slot,
     actor,
     grade: str | None = None,
-    deductions: list[tuple[str, Decimal | None]] = (),
+    deductions: Sequence[tuple[str, Decimal | None]] = (),
     direct: Decimal | None = None,
     comment: str = "",
     expected_version: int | None = None,
@@ -157,7 +160,9 @@ def score_record(
         raise DomainError(f"考核周期当前为“{locked.cycle.get_status_display()}”，不能再评分。")
     if locked.status != SlotStatus.APPROVED:
         raise DomainError(f"当前状态为“{locked.get_status_display()}”，请先审核通过再评分。")
-    item = _scheme_item(locked)
+    item = scheme_row_for_slot(locked)
+    if item is None:
+        raise DomainError(NOT_IN_SCHEME)
     try:
         score = calculations.submission_score(
             points=item.points,
@@ -231,7 +236,7 @@ def slot_mark_not_applicable(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写不适用的理由。")
+        raise DomainError(NA_REASON_REQUIRED)
     locked = slot_lock(slot)
     _check_expected(locked, expected_status, expected_version)
     if locked.cycle.status not in SCORING_OPEN:

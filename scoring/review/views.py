@@ -5,28 +5,20 @@ service in scoring.services.review, reports the outcome with django.contrib.mess
 redirects back to the review page, which then shows the new state.
 """
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import (
-    Count,
-)
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
 from common.http import client_ip
 from scoring.access import PAGE_NOT_FOUND, office_slot, require_office
-from scoring.calculations import CENT
 from scoring.cycles.selectors import cycle_current
-from scoring.models import CycleIndicator, Slot, SlotStatus, SubmissionVersion
-from scoring.review.diff import text_diff_html
+from scoring.models import Slot, SlotStatus
 from scoring.review.forms import (
     ALL_STATUSES,
     ApproveForm,
@@ -37,23 +29,26 @@ from scoring.review.forms import (
     score_form_for,
 )
 from scoring.review.selectors import (
-    REACHED_OFFICE,
     Queue,
     queue_from_params,
     queue_neighbours,
+    queue_rows_mark,
     queue_slots,
+    queue_status_counts,
+    version_views,
 )
 from scoring.review.services import (
-    SCORING_OPEN,
+    NOT_IN_SCHEME,
     ConcurrentChange,
     score_record,
     slot_mark_not_applicable,
     submission_approve,
     submission_return,
 )
+from scoring.scheme.selectors import scheme_row_for_slot
 from scoring.submissions.figures import figure_rows
 from scoring.submissions.selectors import slot_timeline, slot_versions
-from scoring.workflow import check_allowed
+from scoring.workflow import SCORING_OPEN, check_allowed
 
 PAGE_SIZE = 50
 
@@ -67,10 +62,7 @@ def review_queue(request):
     context = {"queue": queue, "form": queue.form, "counts": [], "page": None, "total": 0}
     if queue.cycle is not None:
         slots = queue_slots(request.user, queue.cycle).filter(queue.others)
-        by_status = {
-            row["status"]: row["n"]
-            for row in slots.order_by().values("status").annotate(n=Count("pk"))
-        }
+        by_status = queue_status_counts(slots)
         context["counts"] = [
             (
                 s.value,
@@ -85,40 +77,9 @@ def review_queue(request):
         page = Paginator(slots.filter(queue.status_q()), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
-        now = timezone.now()
-        for slot in page:
-            slot.is_overdue = slot.deadline_at < now and slot.status not in REACHED_OFFICE
-            if slot.points is not None:
-                # SQLite returns a subquery's decimal unquantized (1.18000000000000).
-                slot.points = slot.points.quantize(CENT)
+        queue_rows_mark(page, now=timezone.now())
         context["page"] = page
     return render(request, "scoring/review_queue.html", context)
-
-
-@dataclass
-class VersionView:
-    version: SubmissionVersion
-    previous: SubmissionVersion | None
-    diff: SafeString | None
-    changed: bool
-
-
-def _version_views(versions: list[SubmissionVersion]) -> list[VersionView]:
-    """Newest first, each with its text compared to the version before it."""
-    by_number = {v.number: v for v in versions}
-    views = []
-    for version in versions:
-        previous = by_number.get(version.number - 1)
-        diff = text_diff_html(previous.text, version.text) if previous else None
-        views.append(
-            VersionView(
-                version=version,
-                previous=previous,
-                diff=diff,
-                changed=previous is not None and previous.text != version.text,
-            )
-        )
-    return views
 
 
 def _expected(slot: Slot, queue: Queue) -> dict:
@@ -128,8 +89,7 @@ def _expected(slot: Slot, queue: Queue) -> dict:
 def _render_detail(request, slot: Slot, *, queue: Queue, bound: dict | None = None, status=200):
     """The review page; `bound` holds a submitted form to show again with what was typed."""
     bound = bound or {}
-    item = CycleIndicator.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
-    item = item.first()
+    item = scheme_row_for_slot(slot)
     versions = slot_versions(slot)
     current = next((v for v in versions if v.number == slot.current_version), None)
     initial = _expected(slot, queue)
@@ -149,7 +109,7 @@ def _render_detail(request, slot: Slot, *, queue: Queue, bound: dict | None = No
         "current": current,
         "files": list(current.files.all()) if current else [],
         "figures": figure_rows(slot=slot, version=current) if current else [],
-        "versions": _version_views(versions),
+        "versions": version_views(versions),
         "timeline": slot_timeline(slot),
         "grade_levels": list(slot.cycle.grade_levels.all()),
         "can_decide": check_allowed("approve", slot.status) is None,
@@ -248,10 +208,9 @@ def review_return(request, pk: int):
 def review_score(request, pk: int):
     slot = office_slot(request, pk)
     queue = _posted_queue(request, slot)
-    item = CycleIndicator.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
-    item = item.first()
+    item = scheme_row_for_slot(slot)
     if item is None:
-        messages.error(request, "本周期考核方案中没有该指标，不能评分。")
+        messages.error(request, NOT_IN_SCHEME)
         return _back(slot, queue)
     form = score_form_for(slot, item, data=request.POST)
     if not form.is_valid():

@@ -4,7 +4,9 @@ from decimal import Decimal
 
 from django import forms
 
+from common.formats import plain_decimal
 from scoring.models import CycleIndicator, GradeLevel, ScoringMethod
+from scoring.scheme.services import LEAD_WEIGHT_RANGE, METHOD_INVALID, POINTS_NEGATIVE
 
 MAX_POINTS = Decimal("9999.99")
 
@@ -46,13 +48,13 @@ class SchemeForm(forms.Form):
                 f"{item.number} 分值",
                 max_value=MAX_POINTS,
                 initial=item.points,
-                error_messages={"min_value": "分值不能为负数。"},
+                error_messages={"min_value": POINTS_NEGATIVE},
             )
             self.fields[f"m_{item.pk}"] = forms.ChoiceField(
                 label=f"{item.number} 评分方法",
                 choices=ScoringMethod.choices,
                 initial=item.method,
-                error_messages={"invalid_choice": "评分方法无效。", "required": "请选择。"},
+                error_messages={"invalid_choice": METHOD_INVALID, "required": "请选择。"},
             )
 
     def rows(self):
@@ -77,15 +79,16 @@ class CycleSettingsForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "points"}),
         error_messages={
             **NUMBER_ERRORS,
-            "min_value": "牵头单位权重应在 0 至 1 之间，或留空。",
-            "max_value": "牵头单位权重应在 0 至 1 之间，或留空。",
-            "max_whole_digits": "牵头单位权重应在 0 至 1 之间，或留空。",
+            "min_value": LEAD_WEIGHT_RANGE,
+            "max_value": LEAD_WEIGHT_RANGE,
+            "max_whole_digits": LEAD_WEIGHT_RANGE,
         },
         help_text="留空：指标得分取各责任单位得分的平均值；填 0.6：牵头单位占 60%。",
     )
 
 
 GRADE_ROWS_EXTRA = 2
+SHARE_RANGE = "得分比例应在 0 至 100 之间。"
 
 
 class GradeLevelsForm(forms.Form):
@@ -111,11 +114,11 @@ class GradeLevelsForm(forms.Form):
                 decimal_places=1,
                 error_messages={
                     **NUMBER_ERRORS,
-                    "max_value": "得分比例应在 0 至 100 之间。",
-                    "min_value": "得分比例应在 0 至 100 之间。",
+                    "max_value": SHARE_RANGE,
+                    "min_value": SHARE_RANGE,
                     "max_decimal_places": "得分比例最多保留一位小数。",
-                    "max_whole_digits": "得分比例应在 0 至 100 之间。",
-                    "max_digits": "得分比例应在 0 至 100 之间。",
+                    "max_whole_digits": SHARE_RANGE,
+                    "max_digits": SHARE_RANGE,
                 },
                 initial=_percent(level.share) if level else None,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "points"}),
@@ -144,7 +147,7 @@ class GradeLevelsForm(forms.Form):
 
 
 def _percent(share: Decimal) -> Decimal:
-    return Decimal(format((share * 100).normalize(), "f"))
+    return plain_decimal(share * 100)
 
 
 class SchemeUploadForm(forms.Form):

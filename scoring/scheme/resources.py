@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.errors import DomainError
+from common.formats import plain_decimal
 from common.resources import (
     ROW_KEY,
     IntegerCellWidget,
@@ -37,7 +38,7 @@ from common.xlsx import (
     style_cell,
 )
 from scoring.models import Cycle, CycleIndicator, ScoringMethod
-from scoring.scheme.services import scheme_update
+from scoring.scheme.services import scheme_frozen_message, scheme_update
 
 CENT = Decimal("0.01")
 
@@ -52,11 +53,6 @@ HEADERS = ["序号", "三级指标", "分值", "评分方法"]
 
 
 IMPORTED_COLUMNS = ["序号", "分值", "评分方法"]
-
-
-def plain_decimal(value: Decimal) -> Decimal:
-    """5.00 → 5, 2.50 → 2.5 (and never 1E+1)."""
-    return Decimal(format(value.normalize(), "f"))
 
 
 class PointsWidget(widgets.Widget):
@@ -153,9 +149,7 @@ class CycleSchemeResource(SheetResource):
             )
         cycle = Cycle.objects.get(pk=self.cycle.pk)
         if cycle.scheme_is_frozen:
-            raise SheetFileError(
-                f"考核周期“{cycle.name}”当前为“{cycle.get_status_display()}”，考核方案已冻结，不能导入。"
-            )
+            raise SheetFileError(scheme_frozen_message(cycle, doing="导入"))
 
     def after_init_instance(self, instance, new, row, **kwargs):
         # The 80 indicators come from the catalogue; a sheet never adds one.

@@ -5,11 +5,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from common.formats import num
-from scoring.models import Cycle, CycleIndicator, FigureField, ScoringMethod
+from scoring.models import Cycle, CycleIndicator, FigureField, ScoringMethod, Slot
 
 
 def scheme_items(cycle: Cycle) -> list[CycleIndicator]:
     return list(CycleIndicator.objects.filter(cycle=cycle).order_by("number"))
+
+
+def scheme_row_for_slot(slot: Slot) -> CycleIndicator | None:
+    """The slot's row of its cycle's scheme (分值, 评分方法), or None if the scheme lacks it."""
+    return CycleIndicator.objects.filter(
+        cycle_id=slot.cycle_id, indicator_id=slot.indicator_id
+    ).first()
 
 
 @dataclass
@@ -74,12 +81,14 @@ def scheme_compare(cycle: Cycle, previous: Cycle) -> Comparison:
     labels = {i.level1_number: i.level1_label for i in old_items.values()}
     labels.update({i.level1_number: i.level1_label for i in new_items.values()})
     for number in sorted(labels):
-        old = old_totals.level1.get(number, Decimal(0))
-        new = new_totals.level1.get(number, Decimal(0))
-        result.level1.append((number, labels[number], old, new, new - old))
+        old_points = old_totals.level1.get(number, Decimal(0))
+        new_points = new_totals.level1.get(number, Decimal(0))
+        result.level1.append(
+            (number, labels[number], old_points, new_points, new_points - old_points)
+        )
     result.total = (old_totals.total, new_totals.total, new_totals.total - old_totals.total)
 
-    for label, old, new in (
+    settings: list[tuple[str, Decimal | str | None, Decimal | str | None]] = [
         ("总分", previous.total_points, cycle.total_points),
         ("加分上限", previous.bonus_cap, cycle.bonus_cap),
         ("牵头单位权重", previous.lead_weight, cycle.lead_weight),
@@ -88,10 +97,12 @@ def scheme_compare(cycle: Cycle, previous: Cycle) -> Comparison:
             "、".join(str(g) for g in previous.grade_levels.all()),
             "、".join(str(g) for g in cycle.grade_levels.all()),
         ),
-    ):
-        if old != new:
+    ]
+    for label, old_value, new_value in settings:
+        if old_value != new_value:
             shown = [
-                v if isinstance(v, str) else ("未设置" if v is None else num(v)) for v in (old, new)
+                v if isinstance(v, str) else ("未设置" if v is None else num(v))
+                for v in (old_value, new_value)
             ]
             result.settings.append((label, *shown))
 

@@ -9,21 +9,27 @@ from scoring.models import (
     Cycle,
     CycleAction,
     CycleIndicator,
-    CycleStatus,
     FigureField,
     GradeLevel,
     ScoringMethod,
 )
 from scoring.workflow import cycle_event
 
-DEFAULT_GRADE_LEVELS = [("优秀", "1.000"), ("良好", "0.800"), ("一般", "0.600"), ("较差", "0.000")]
+POINTS_NEGATIVE = "分值不能为负数。"
+METHOD_INVALID = "评分方法无效。"
+LEAD_WEIGHT_RANGE = "牵头单位权重应在 0 至 1 之间，或留空。"
+
+
+def scheme_frozen_message(cycle: Cycle, *, doing: str = "修改") -> str:
+    """Why the scheme cannot change: it is frozen once the cycle leaves 准备中."""
+    return (
+        f"考核周期“{cycle.name}”当前为“{cycle.get_status_display()}”，考核方案已冻结，不能{doing}。"
+    )
 
 
 def _ensure_scheme_editable(cycle: Cycle) -> None:
     if cycle.scheme_is_frozen:
-        raise DomainError(
-            f"考核周期“{cycle.name}”当前为“{cycle.get_status_display()}”，考核方案已冻结，不能修改。"
-        )
+        raise DomainError(scheme_frozen_message(cycle))
 
 
 @transaction.atomic
@@ -37,9 +43,9 @@ def scheme_update(
     locked = CycleIndicator.objects.select_for_update().select_related("cycle").get(pk=item.pk)
     _ensure_scheme_editable(locked.cycle)
     if points is None or points < 0:
-        raise DomainError("分值不能为负数。")
+        raise DomainError(POINTS_NEGATIVE)
     if method not in ScoringMethod.values:
-        raise DomainError("评分方法无效。")
+        raise DomainError(METHOD_INVALID)
     old = {"points": str(locked.points), "method": locked.method}
     if old == {"points": str(points), "method": method}:
         return locked
@@ -62,7 +68,7 @@ def scheme_update(
 
 @transaction.atomic
 def grade_levels_set(
-    *, cycle: Cycle, levels: list[tuple[str, object]], actor, ip: str | None = None
+    *, cycle: Cycle, levels: list[tuple[str, Decimal]], actor, ip: str | None = None
 ) -> None:
     """Replace a 准备中 cycle's 档次 (name, share 0–1). Audit: 修改考核方案."""
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
@@ -129,17 +135,14 @@ def cycle_settings_update(
     Audit: 修改考核方案 with the old and new values of the changed settings.
     """
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    if locked.status != CycleStatus.PREPARING:
-        raise DomainError(
-            f"考核周期“{locked.name}”当前为“{locked.get_status_display()}”，考核方案已冻结，不能修改。"
-        )
+    _ensure_scheme_editable(locked)
     total_points = _amount(total_points, "总分", maximum=Decimal("9999.99"))
     if total_points == 0:
         raise DomainError("总分应大于 0。")
     bonus_cap = _amount(bonus_cap, "加分上限", maximum=Decimal("999.99"))
     if lead_weight is not None:
         if not lead_weight.is_finite() or not 0 <= lead_weight <= 1:
-            raise DomainError("牵头单位权重应在 0 至 1 之间，或留空。")
+            raise DomainError(LEAD_WEIGHT_RANGE)
         if lead_weight != lead_weight.quantize(CENT):
             raise DomainError("牵头单位权重最多保留两位小数。")
     wanted = {"total_points": total_points, "bonus_cap": bonus_cap, "lead_weight": lead_weight}
@@ -185,10 +188,7 @@ def scheme_items_update(
     Audit: one 修改考核方案 per changed row. Returns the number of rows changed.
     """
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    if locked.scheme_is_frozen:
-        raise DomainError(
-            f"考核周期“{locked.name}”当前为“{locked.get_status_display()}”，考核方案已冻结，不能修改。"
-        )
+    _ensure_scheme_editable(locked)
     stored = {ci.pk: ci for ci in CycleIndicator.objects.filter(cycle=locked)}
     changed = 0
     for item, points, method in changes:
@@ -245,8 +245,9 @@ def figure_field_save(*, field: FigureField, actor, ip: str | None = None) -> Fi
     """
     old = None
     if field.pk is not None:
-        stored = FigureField.objects.select_for_update().select_related("indicator")
-        stored = stored.get(pk=field.pk)
+        stored = (
+            FigureField.objects.select_for_update().select_related("indicator").get(pk=field.pk)
+        )
         if stored.cycle_id != field.cycle_id:
             raise DomainError("数据指标不能移到另一个考核周期。")
         old = _figure_spec(stored)

@@ -1,8 +1,10 @@
 """Figure fields of a submission: values, ratios and growth against the previous cycle."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from common.formats import plain_decimal
 from scoring.models import (
     FigureField,
     FigureKind,
@@ -21,22 +23,17 @@ class FigureRow:
     @property
     def growth(self) -> Decimal | None:
         """Year-on-year growth in percent, where last cycle's value exists and is not 0."""
-        if self.value is None or self.previous in (None, Decimal(0)):
+        if self.value is None or self.previous is None or self.previous == 0:
             return None
         return ((self.value - self.previous) / self.previous * 100).quantize(Decimal("0.01"))
 
 
-def figure_ratio(values: dict[str, Decimal], field: FigureField) -> Decimal | None:
+def figure_ratio(values: Mapping[str, Decimal | None], field: FigureField) -> Decimal | None:
     num = values.get(field.numerator_code)
     den = values.get(field.denominator_code)
-    if num is None or den in (None, Decimal(0)):
+    if num is None or den is None or den == 0:
         return None
     return (num / den * 100).quantize(Decimal("0.01"))
-
-
-def plain_decimal(value: Decimal) -> Decimal:
-    """196400.0000 → 196400, 12.5000 → 12.5 (and never 1.964E+5)."""
-    return Decimal(format(value.normalize(), "f"))
 
 
 def previous_values(slot: Slot) -> dict[str, Decimal]:
@@ -55,11 +52,14 @@ def previous_values(slot: Slot) -> dict[str, Decimal]:
     return {code: plain_decimal(Decimal(v)) for code, v in last.figures.items()}
 
 
+def figure_fields_for_slot(slot: Slot) -> list[FigureField]:
+    """The figure fields the slot's cycle asks for on its indicator, in their order."""
+    return list(FigureField.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id))
+
+
 def figure_rows(*, slot: Slot, version: SubmissionVersion | None = None) -> list[FigureRow]:
     """The slot's figures (the draft's, or a version's) with last cycle's values and ratios."""
-    fields = list(
-        FigureField.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
-    )
+    fields = figure_fields_for_slot(slot)
     if not fields:
         return []
     if version is not None:
@@ -69,11 +69,17 @@ def figure_rows(*, slot: Slot, version: SubmissionVersion | None = None) -> list
             v.field.code: plain_decimal(v.value)
             for v in FigureValue.objects.filter(slot=slot).select_related("field")
         }
-    previous = previous_values(slot)
+    return figure_rows_from(fields, values, previous_values(slot))
+
+
+def figure_rows_from(
+    fields: list[FigureField], values: Mapping[str, Decimal], previous: Mapping[str, Decimal]
+) -> list[FigureRow]:
+    """The rows for values already read: ratios computed from this and last cycle's values."""
+    now: dict[str, Decimal | None] = dict(values)
+    before: dict[str, Decimal | None] = dict(previous)
     for f in fields:
         if f.kind == FigureKind.RATIO:
-            values[f.code] = figure_ratio(values, f)
-            previous[f.code] = figure_ratio(previous, f) if previous else None
-    return [
-        FigureRow(field=f, value=values.get(f.code), previous=previous.get(f.code)) for f in fields
-    ]
+            now[f.code] = figure_ratio(now, f)
+            before[f.code] = figure_ratio(before, f) if previous else None
+    return [FigureRow(field=f, value=now.get(f.code), previous=before.get(f.code)) for f in fields]

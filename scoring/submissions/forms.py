@@ -6,6 +6,7 @@ from django import forms
 
 from scoring.models import FigureField, FigureKind
 from scoring.submissions.services import TEXT_MAX_LENGTH, DraftInput
+from scoring.workflow import RETURN_REASON_REQUIRED
 
 
 def _figure_form_field(spec: FigureField) -> forms.Field:
@@ -62,9 +63,6 @@ class SubmissionForm(forms.Form):
         for spec in self.figure_specs:
             self.fields[f"fig_{spec.pk}"] = _figure_form_field(spec)
 
-    def figure_bound_fields(self):
-        return [self[f"fig_{spec.pk}"] for spec in self.figure_specs]
-
     def draft(self) -> DraftInput:
         data = self.cleaned_data
         figures = {}
@@ -79,5 +77,5 @@ class ReasonForm(forms.Form):
         label="退回原因",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "请填写退回原因。"},
+        error_messages={"required": RETURN_REASON_REQUIRED},
     )

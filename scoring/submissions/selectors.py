@@ -5,6 +5,7 @@ from collections import Counter
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from indicators.models import Level1, Level2
 from scoring.models import (
     Cycle,
     EventAction,
@@ -35,6 +36,18 @@ def status_counts(slots: QuerySet[Slot]) -> list[tuple[str, str, int]]:
 def days_left(deadline, now=None) -> int:
     now = now or timezone.now()
     return (timezone.localtime(deadline).date() - timezone.localtime(now).date()).days
+
+
+def tasks_by_level2(slots: list[Slot]) -> list[tuple[Level1, Level2, list[Slot]]]:
+    """我的任务 grouped by 二级 indicator (slots in table order), each slot with `days_left`."""
+    groups: list[tuple[Level1, Level2, list[Slot]]] = []
+    for slot in slots:
+        setattr(slot, "days_left", days_left(slot.effective_deadline))  # noqa: B010 - for the page
+        level2 = slot.indicator.level2
+        if not groups or groups[-1][1].pk != level2.pk:
+            groups.append((level2.level1, level2, []))
+        groups[-1][2].append(slot)
+    return groups
 
 
 def slot_versions(slot: Slot) -> list[SubmissionVersion]:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import DomainError
+from common.formats import datetime_text, num
 from scoring.access import unit_has_approver
 from scoring.models import (
     CycleStatus,
@@ -18,7 +19,7 @@ from scoring.models import (
     SubmissionVersion,
 )
 from scoring.notifications.services import notify_pending_approval, notify_slot_returned
-from scoring.workflow import ensure_allowed, event_record, slot_lock
+from scoring.workflow import RETURN_REASON_REQUIRED, ensure_allowed, event_record, slot_lock
 
 TEXT_MAX_LENGTH = 5000
 
@@ -33,10 +34,6 @@ class DraftInput:
     text: str
     self_score: Decimal | None = None
     figures: dict[int, Decimal | None] = field(default_factory=dict)
-
-
-def _format_time(dt) -> str:
-    return timezone.localtime(dt).strftime("%Y年%m月%d日 %H:%M")
 
 
 def submission_window_problem(*, slot: Slot, now=None) -> str | None:
@@ -55,10 +52,10 @@ def submission_window_problem(*, slot: Slot, now=None) -> str | None:
     ):
         return f"考核周期“{cycle.name}”当前为“{cycle.get_status_display()}”，不在填报期内。"
     if now < cycle.opens_at:
-        return f"填报将于 {_format_time(cycle.opens_at)} 开始，目前还不能提交。"
+        return f"填报将于 {datetime_text(cycle.opens_at)} 开始，目前还不能提交。"
     if now > slot.effective_deadline and not returned_by_office:
         return (
-            f"已超过填报截止时间（{_format_time(slot.effective_deadline)}），不能再提交。"
+            f"已超过填报截止时间（{datetime_text(slot.effective_deadline)}），不能再提交。"
             "如需补报，请联系区产改办延长截止时间。"
         )
     return None
@@ -133,7 +130,7 @@ def submission_save_draft(
 
 def _figure_snapshot(slot: Slot) -> dict[str, str]:
     values = FigureValue.objects.filter(slot=slot).select_related("field")
-    return {v.field.code: format(v.value.normalize(), "f") for v in values}
+    return {v.field.code: num(v.value) for v in values}
 
 
 @transaction.atomic
@@ -249,7 +246,7 @@ def submission_unit_return(*, slot: Slot, actor, reason: str, ip: str | None = N
     """
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写退回原因。")
+        raise DomainError(RETURN_REASON_REQUIRED)
     locked = slot_lock(slot)
     ensure_allowed("unit_return", locked.status)
     locked.status = SlotStatus.RETURNED

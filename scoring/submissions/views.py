@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.errors import DomainError
 from common.http import client_ip
 from scoring.access import (
+    NOT_FOUND,
     slot_get_for_user,
     slot_is_writable_by,
     user_is_unit_approver,
@@ -22,8 +23,8 @@ from scoring.cycles.selectors import cycle_current
 from scoring.evidence.forms import EvidenceUploadForm
 from scoring.evidence.services import evidence_oversized_message, max_submission_size
 from scoring.evidence.validation import EvidencePolicy
-from scoring.models import EventAction, FigureField, SlotStatus
-from scoring.submissions.figures import figure_rows
+from scoring.models import EventAction, SlotStatus
+from scoring.submissions.figures import figure_fields_for_slot, figure_rows
 from scoring.submissions.forms import ReasonForm, SubmissionForm
 from scoring.submissions.selectors import (
     days_left,
@@ -33,6 +34,7 @@ from scoring.submissions.selectors import (
     slots_awaiting_unit_approval,
     slots_for_unit,
     status_counts,
+    tasks_by_level2,
 )
 from scoring.submissions.services import (
     submission_forward,
@@ -41,6 +43,7 @@ from scoring.submissions.services import (
     submission_unit_return,
     submission_window_problem,
 )
+from scoring.workflow import RETURN_REASON_REQUIRED
 
 
 @login_required
@@ -58,25 +61,13 @@ def tasks(request):
     if cycle is not None:
         all_slots = slots_for_unit(unit=unit, cycle=cycle)
         slots = list(slots_for_unit(unit=unit, cycle=cycle, status=status))
-        for slot in slots:
-            slot.days_left = days_left(slot.effective_deadline)
         context.update(
             counts=status_counts(all_slots),
             total=all_slots.count(),
-            groups=_group(slots),
+            groups=tasks_by_level2(slots),
             deadline_days=days_left(cycle.deadline),
         )
     return render(request, "scoring/tasks.html", context)
-
-
-def _group(slots):
-    groups = []
-    for slot in slots:
-        level2 = slot.indicator.level2
-        if not groups or groups[-1][1].pk != level2.pk:
-            groups.append((level2.level1, level2, []))
-        groups[-1][2].append(slot)
-    return groups
 
 
 def _submission_form(request, slot, fields):
@@ -100,9 +91,7 @@ def slot_detail(request, pk: int):
     """The submission page. POST saves the draft (action=save) or submits it (action=submit)."""
     slot = slot_get_for_user(user=request.user, pk=pk, write=request.method == "POST")
     writable = slot_is_writable_by(user=request.user, slot=slot)
-    fields = list(
-        FigureField.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
-    )
+    fields = figure_fields_for_slot(slot)
     form = _submission_form(request, slot, fields)
     upload_form = EvidenceUploadForm()
     if request.method == "POST":
@@ -190,7 +179,7 @@ def version_detail(request, pk: int, number: int):
 def _approver_slot(request, pk: int):
     slot = slot_get_for_user(user=request.user, pk=pk, write=True)
     if not user_is_unit_approver(request.user, slot.unit):
-        raise Http404("未找到该填报任务，或您无权访问。")
+        raise Http404(NOT_FOUND)
     return slot
 
 
@@ -213,7 +202,7 @@ def slot_unit_return(request, pk: int):
     slot = _approver_slot(request, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写退回原因。")
+        messages.error(request, RETURN_REASON_REQUIRED)
         return redirect("scoring:slot_detail", pk=slot.pk)
     try:
         submission_unit_return(

@@ -1,12 +1,9 @@
-from urllib.parse import unquote
-
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from common.xlsx import (
     XLSX_CONTENT_TYPE,
     cell_value,
-    content_disposition,
     escape_formula,
     merge_runs,
     xlsx_response,
@@ -56,19 +53,6 @@ def test_merge_runs_merges_only_runs_longer_than_one():
     ws = wb.active
     merge_runs(ws, column=2, first_row=3, keys=[1, 1, 1, 2, 3, 3])
     assert {str(r) for r in ws.merged_cells.ranges} == {"B3:B5", "B7:B8"}
-
-
-def test_content_disposition_has_ascii_fallback_and_rfc5987_name():
-    header = content_disposition("指标表.xlsx", fallback='a "b"/c.xlsx')
-    plain, encoded = header.removeprefix("attachment; ").split("; ")
-    assert plain == 'filename="a__b__c.xlsx"'
-    assert encoded.startswith("filename*=UTF-8''")
-    assert unquote(encoded.removeprefix("filename*=UTF-8''")) == "指标表.xlsx"
-    assert header.isascii()
-
-
-def test_content_disposition_keeps_an_ascii_name():
-    assert content_disposition("report.xlsx").startswith('attachment; filename="report.xlsx";')
 
 
 def test_xlsx_response(tmp_path):

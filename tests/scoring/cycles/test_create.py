@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import Indicator, Responsibility
+from scoring.calculations import DEFAULT_GRADE_LEVELS
 from scoring.cycles.services import designation_add
 from scoring.models import (
     Cycle,
@@ -21,7 +22,7 @@ from scoring.models import (
     GradeLevel,
     ScoringMethod,
 )
-from scoring.scheme.services import DEFAULT_GRADE_LEVELS, grade_levels_set
+from scoring.scheme.services import grade_levels_set
 from tests.scoring.cycle_fixtures import flashed, new_cycle, shown
 from units.models import Unit
 
@@ -145,7 +146,7 @@ def test_a_first_cycle_starts_from_the_defaults(office, db):
     assert set(_scheme(cycle).values()) == {(Decimal("0"), ScoringMethod.GRADE)}
     assert len(_scheme(cycle)) == 80
     assert [(g.name, g.share) for g in GradeLevel.objects.filter(cycle=cycle)] == [
-        (name, Decimal(share)) for name, share in DEFAULT_GRADE_LEVELS
+        (level.name, level.share) for level in DEFAULT_GRADE_LEVELS
     ]
     assert FigureField.objects.filter(cycle=cycle).count() == FigureTemplate.objects.count()
 
