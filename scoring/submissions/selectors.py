@@ -1,12 +1,14 @@
 """Reads for the submission pages."""
 
 from collections import Counter
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from scoring.models import (
     Cycle,
+    CycleIndicator,
     EventAction,
     EvidenceFile,
     Slot,
@@ -66,3 +68,13 @@ def slots_awaiting_unit_approval(*, unit: Unit) -> QuerySet[Slot]:
         .select_related("cycle", "indicator", "updated_by")
         .order_by("updated_at")
     )
+
+
+def self_score_max(*, slot: Slot) -> Decimal:
+    """The highest 自评分 the unit may propose: the indicator's 分值 in the slot's cycle."""
+    points = (
+        CycleIndicator.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
+        .values_list("points", flat=True)
+        .first()
+    )
+    return points if points is not None else Decimal(0)
