@@ -126,6 +126,7 @@ def test_a_reporters_pages_fit_a_phone_and_a_desktop(chromium, lived_in, screens
         "slot": reverse("scoring:slot_detail", args=[training.pk]),
         "notices": reverse("scoring:notifications"),
         "version": reverse("scoring:version_detail", args=[training.pk, 1]),
+        "catalogue": reverse("indicators:catalogue") + "?unit=rsj",
     }
     for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         context = chromium.new_context(locale="zh-CN", viewport=viewport)
