@@ -6,10 +6,14 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-# `make run` is the local demo: DEBUG on, SQLite under var/ unless DATABASE_URL says otherwise.
-RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+# `make run` is the local demo as the district's server runs it: DEBUG off (the product's own
+# 403/404/500 pages), static files from var/static by WhiteNoise, plain HTTP on loopback, a
+# secret key generated once into var/secret_key (scripts/run-env). SQLite under var/ unless
+# DATABASE_URL says otherwise. `make dev` is the same data with DEBUG on and runserver.
+RUN_ENV := bash scripts/run-env
+DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test venv setup lint format check clean sysdeps
+.PHONY: run dev test venv setup lint format check clean sysdeps
 
 venv: $(STAMP)
 
@@ -25,14 +29,19 @@ $(STAMP): pyproject.toml
 sysdeps:
 	@bash scripts/ensure-system-deps
 
+# seed_demo --force: DEBUG is off, but this machine is a demo, not the district's server.
 setup: venv
 	mkdir -p var
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py loaddata catalogue figure_defaults
-	$(RUN_ENV) $(BIN)/python manage.py seed_demo --sample-data --print-logins
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --sample-data --print-logins --force
 
 run: setup
-	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/gunicorn fengtai_assess.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+dev: setup
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: venv sysdeps
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)

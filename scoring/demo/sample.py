@@ -141,7 +141,7 @@ def seed_sample_data() -> str:
         rsj,
         "截至年底全区产业工人约 19.6 万人，较上年增长。\n数据来源：区人社局统计台账。",
         {"industrial_workers": 196400},
-        self_score="9",
+        self_score="2",
     )
     _upload(slot, rsj, "产业工人数量统计说明.pdf", demo_files.pdf_bytes("产业工人数量统计说明"))
     _upload(
@@ -205,7 +205,7 @@ def seed_sample_data() -> str:
     _submit(slot, rsj)
     # Approved.
     slot = _slot(cycle, 63, "rsj")
-    _save(slot, rsj, "落实技能导向的收入分配机制，发布技能人才薪酬价位。", self_score="4.5")
+    _save(slot, rsj, "落实技能导向的收入分配机制，发布技能人才薪酬价位。", self_score="1")
     _upload(
         slot,
         rsj,

@@ -4,8 +4,9 @@ from decimal import Decimal
 
 from django import forms
 
+from common.formats import num
 from scoring.models import FigureField, FigureKind
-from scoring.submissions.services import TEXT_MAX_LENGTH, DraftInput
+from scoring.submissions.services import TEXT_MAX_LENGTH, DraftInput, self_score_problem
 from scoring.workflow import RETURN_REASON_REQUIRED
 
 
@@ -45,23 +46,43 @@ class SubmissionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=f"不超过 {TEXT_MAX_LENGTH} 字，换行会保留。",
     )
+    # The upper bound is the indicator's 分值 in this cycle, set per slot in __init__.
     self_score = forms.DecimalField(
         label="自评分",
         required=False,
-        min_value=Decimal(0),
-        max_value=Decimal(100),
         max_digits=5,
         decimal_places=2,
-        help_text="选填，0–100 分；最终得分以区产改办评定为准。",
+        widget=forms.NumberInput(attrs={"min": "0", "step": "0.01", "inputmode": "decimal"}),
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args, figure_fields: list[FigureField] = (), **kwargs):
+    def __init__(
+        self,
+        *args,
+        figure_fields: list[FigureField] = (),
+        self_score_max: Decimal = Decimal(0),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.self_score_max = self_score_max
+        score = self.fields["self_score"]
+        score.widget.attrs["max"] = num(self_score_max)
+        score.help_text = (
+            f"选填，0–{num(self_score_max)} 分（本指标分值 {num(self_score_max)} 分）；"
+            "最终得分以区产改办评定为准。"
+        )
         self.figure_specs = [f for f in figure_fields if not f.is_computed]
         for spec in self.figure_specs:
             self.fields[f"fig_{spec.pk}"] = _figure_form_field(spec)
+
+    def clean_self_score(self):
+        # Mirrors the service's rule so the message appears beside the field.
+        value = self.cleaned_data.get("self_score")
+        problem = self_score_problem(value=value, maximum=self.self_score_max)
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
 
     def draft(self) -> DraftInput:
         data = self.cleaned_data

@@ -1,6 +1,8 @@
 """Reads for the submission pages."""
 
 from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -8,6 +10,7 @@ from django.utils import timezone
 from indicators.models import Level1, Level2
 from scoring.models import (
     Cycle,
+    CycleIndicator,
     EventAction,
     EvidenceFile,
     Slot,
@@ -78,4 +81,54 @@ def slots_awaiting_unit_approval(*, unit: Unit) -> QuerySet[Slot]:
         Slot.objects.filter(unit=unit, status=SlotStatus.PENDING_APPROVAL)
         .select_related("cycle", "indicator", "updated_by")
         .order_by("updated_at")
+    )
+
+
+def self_score_max(*, slot: Slot) -> Decimal:
+    """The highest 自评分 the unit may propose: the indicator's 分值 in the slot's cycle."""
+    points = (
+        CycleIndicator.objects.filter(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
+        .values_list("points", flat=True)
+        .first()
+    )
+    return points if points is not None else Decimal(0)
+
+
+# Still to hand in: the unit has not submitted these yet (已退回 is listed with its reason).
+TO_HAND_IN = (SlotStatus.NOT_STARTED, SlotStatus.DRAFT)
+
+
+@dataclass(frozen=True)
+class UnitOverview:
+    """What the unit's home page says: where its tasks stand and what needs it now."""
+
+    cycle: Cycle
+    total: int
+    counts: list[tuple[str, str, int]]  # status_counts: every status, in workflow order
+    due: list[Slot]  # still to hand in, nearest deadline first, each with .days_left
+    due_total: int
+    returned: list[Slot]  # 已退回, each with its return_reason
+
+    @property
+    def due_hidden(self) -> int:
+        return self.due_total - len(self.due)
+
+
+def unit_overview(*, unit: Unit, cycle: Cycle, now=None, limit: int = 5) -> UnitOverview:
+    """The unit's own slots in `cycle`, summarised for its home page (a few queries)."""
+    slots = slots_for_unit(unit=unit, cycle=cycle)
+    rows = list(slots)
+    for slot in rows:
+        slot.days_left = days_left(slot.effective_deadline, now)  # type: ignore[attr-defined]
+    due = sorted(
+        (s for s in rows if s.status in TO_HAND_IN and not s.not_applicable),
+        key=lambda s: (s.effective_deadline, s.indicator.number),
+    )
+    return UnitOverview(
+        cycle=cycle,
+        total=len(rows),
+        counts=status_counts(slots),
+        due=due[:limit],
+        due_total=len(due),
+        returned=[s for s in rows if s.status == SlotStatus.RETURNED],
     )

@@ -19,6 +19,7 @@ from scoring.models import (
     SubmissionVersion,
 )
 from scoring.notifications.services import notify_pending_approval, notify_slot_returned
+from scoring.submissions.selectors import self_score_max
 from scoring.workflow import RETURN_REASON_REQUIRED, ensure_allowed, event_record, slot_lock
 
 TEXT_MAX_LENGTH = 5000
@@ -34,6 +35,17 @@ class DraftInput:
     text: str
     self_score: Decimal | None = None
     figures: dict[int, Decimal | None] = field(default_factory=dict)
+
+
+def self_score_problem(*, value: Decimal | None, maximum: Decimal) -> str | None:
+    """Why this 自评分 is not acceptable on an indicator worth `maximum` points, or None."""
+    if value is None:
+        return None
+    if value < 0:
+        return "自评分不能小于 0 分。"
+    if value > maximum:
+        return f"自评分不能超过本指标分值 {num(maximum)} 分。"
+    return None
 
 
 def submission_window_problem(*, slot: Slot, now=None) -> str | None:
@@ -64,6 +76,9 @@ def submission_window_problem(*, slot: Slot, now=None) -> str | None:
 def _apply_draft(locked: Slot, draft: DraftInput, actor) -> None:
     if len(draft.text) > TEXT_MAX_LENGTH:
         raise DomainError(f"工作情况说明不能超过 {TEXT_MAX_LENGTH} 字。")
+    problem = self_score_problem(value=draft.self_score, maximum=self_score_max(slot=locked))
+    if problem:
+        raise DomainError(problem)
     fields = {
         f.pk: f
         for f in FigureField.objects.filter(

@@ -28,6 +28,7 @@ from scoring.submissions.figures import figure_fields_for_slot, figure_rows
 from scoring.submissions.forms import ReasonForm, SubmissionForm
 from scoring.submissions.selectors import (
     days_left,
+    self_score_max,
     slot_draft_files,
     slot_timeline,
     slot_versions,
@@ -71,8 +72,9 @@ def tasks(request):
 
 
 def _submission_form(request, slot, fields):
+    maximum = self_score_max(slot=slot)
     if request.method == "POST":
-        return SubmissionForm(request.POST, figure_fields=fields)
+        return SubmissionForm(request.POST, figure_fields=fields, self_score_max=maximum)
     initial = {
         "text": slot.text,
         "self_score": slot.self_score,
@@ -82,7 +84,7 @@ def _submission_form(request, slot, fields):
     for row in figure_rows(slot=slot):
         if not row.field.is_computed and row.value is not None:
             initial[f"fig_{row.field.pk}"] = row.value
-    return SubmissionForm(initial=initial, figure_fields=fields)
+    return SubmissionForm(initial=initial, figure_fields=fields, self_score_max=maximum)
 
 
 @login_required

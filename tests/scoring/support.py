@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from scoring.cycles.services import cycle_create, cycle_open
 from scoring.evidence.services import evidence_add
-from scoring.models import Cycle, FigureField, Slot
+from scoring.models import Cycle, CycleIndicator, FigureField, Slot
 from scoring.submissions.services import DraftInput, submission_save_draft, submission_submit
 
 
@@ -40,6 +40,14 @@ def slot_of(cycle: Cycle, number: int, code: str) -> Slot:
     return Slot.objects.select_related("cycle", "indicator", "unit").get(
         cycle=cycle, indicator__number=number, unit__code=code
     )
+
+
+def points_set(cycle: Cycle, number: int, points: str) -> None:
+    """Give an indicator its 分值 in the cycle directly (the scheme editor is not under test)."""
+    updated = CycleIndicator.objects.filter(cycle=cycle, indicator__number=number).update(
+        points=Decimal(points)
+    )
+    assert updated == 1
 
 
 def figure_ids(slot: Slot) -> dict[str, int]:

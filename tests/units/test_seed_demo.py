@@ -71,3 +71,16 @@ def test_sample_data_builds_a_lived_in_cycle():
     # Idempotent.
     call_command("seed_demo", force=True, sample_data=True, verbosity=0)
     assert Cycle.objects.filter(name="2026年度").count() == 1
+
+
+def test_sample_data_without_figure_defaults_says_what_to_load():
+    from scoring.models import Cycle, FigureTemplate
+
+    FigureTemplate.objects.all().delete()
+    with pytest.raises(CommandError) as exc:
+        call_command("seed_demo", force=True, sample_data=True, verbosity=0)
+    assert str(exc.value) == (
+        "尚未导入数据指标模板，无法创建示例数据：请先执行 python manage.py loaddata figure_defaults"
+    )
+    assert not Cycle.objects.exists()
+    assert not User.objects.exists()

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.services import password_mark_current
+from scoring.models import FigureTemplate
 from units.models import Unit
 from units.roles import Role
 from units.services import user_assign_unit, user_set_roles
@@ -43,6 +44,12 @@ class Command(BaseCommand):
             raise CommandError("DEBUG 已关闭：生产环境不创建演示账号。确需创建请加 --force。")
         if not Unit.objects.exists():
             raise CommandError("尚未导入指标目录：请先执行 python manage.py loaddata catalogue")
+        if sample_data and not FigureTemplate.objects.exists():
+            # The sample submissions fill in figure fields, which come from these templates.
+            raise CommandError(
+                "尚未导入数据指标模板，无法创建示例数据：请先执行 "
+                "python manage.py loaddata figure_defaults"
+            )
         with transaction.atomic():
             accounts = self._accounts()
         self.stdout.write(self.style.SUCCESS(f"演示账号已就绪：{len(accounts)} 个。"))

@@ -155,6 +155,7 @@ def test_versions_are_compared_with_user_text_escaped(office_client, cycle, rsj_
 
 
 def test_the_self_score_and_the_timeline(office_client, cycle, rsj_reporter, office):
+    scheme_set(cycle, 63, points="8", method=ScoringMethod.GRADE)  # 自评分 is at most 分值
     slot = slot_of(cycle, 63, "rsj")
     submission_save_draft(
         slot=slot, actor=rsj_reporter, draft=DraftInput(text="说明。", self_score=Decimal("4.5"))

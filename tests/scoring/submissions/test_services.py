@@ -23,7 +23,15 @@ from scoring.submissions.services import (
     submission_submit,
     submission_unit_return,
 )
-from tests.scoring.support import draft_for, open_cycle_create, save, slot_of, submit, upload
+from tests.scoring.support import (
+    draft_for,
+    open_cycle_create,
+    points_set,
+    save,
+    slot_of,
+    submit,
+    upload,
+)
 from units.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +39,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def slot47(open_cycle):
-    """47 区产业工人数量: 区人社局 leads; one required figure (区产业工人数量)."""
+    """47 区产业工人数量: 区人社局 leads; one required figure (区产业工人数量); 分值 10."""
+    points_set(open_cycle, 47, "10")
     return slot_of(open_cycle, 47, "rsj")
 
 

@@ -10,13 +10,14 @@ from scoring.models import FigureValue, SlotStatus, SubmissionEvent, SubmissionV
 from scoring.review.services import submission_return
 from scoring.submissions.services import STALE
 from tests.scoring.pages import errors_shown, messages_shown
-from tests.scoring.support import figure_ids, open_cycle_create, save, slot_of, submit
+from tests.scoring.support import figure_ids, open_cycle_create, points_set, save, slot_of, submit
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def slot(open_cycle):
+    points_set(open_cycle, 47, "10")
     return slot_of(open_cycle, 47, "rsj")
 
 
@@ -149,7 +150,9 @@ def test_submit_through_the_form(client, slot, rsj_reporter):
         ("industrial_workers", "abc", "整数"),
         ("industrial_workers", "-5", "大于或等于"),
         ("self_score", "一百", "数字"),
-        ("self_score", "101", "小于或等于"),
+        ("self_score", "101", "自评分不能超过本指标分值 10 分。"),
+        ("self_score", "10.01", "自评分不能超过本指标分值 10 分。"),
+        ("self_score", "-1", "自评分不能小于 0 分。"),
     ],
 )
 def test_invalid_input_shows_a_chinese_error_and_changes_nothing(
