@@ -9,7 +9,7 @@ PORT   ?= 8000
 # `make run` is the local demo: DEBUG on, SQLite under var/ unless DATABASE_URL says otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test venv setup lint format check clean sysdeps
+.PHONY: run test venv setup lint format check clean sysdeps worker
 
 venv: $(STAMP)
 
@@ -33,6 +33,10 @@ setup: venv
 
 run: setup
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Background jobs (evidence previews) when FENGTAI_TASKS_BACKEND=database; `make run` needs none.
+worker: venv
+	$(RUN_ENV) FENGTAI_TASKS_BACKEND=$${FENGTAI_TASKS_BACKEND:-database} $(BIN)/python manage.py db_worker
 
 test: venv sysdeps
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)

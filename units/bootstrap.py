@@ -43,6 +43,7 @@ ROLE_MODEL_PERMISSIONS: dict[Role, list[str]] = {
         "scoring.add_adjustment",
         "scoring.view_cycleindicator",
         "scoring.view_gradelevel",
+        "scoring.view_evidencepreview",
     ],
     Role.LEADER: [],
     Role.APPROVER: [],
