@@ -1,16 +1,19 @@
 """Helpers shared by the service and view tests (plain functions, no fixtures)."""
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from scoring.cycles.services import cycle_create, cycle_open
 from scoring.evidence.services import evidence_add
-from scoring.models import Cycle, FigureField, Slot
+from scoring.models import Cycle, EvidenceFile, EvidencePreview, FigureField, PreviewStatus, Slot
+from scoring.models.evidence import evidence_storage
 from scoring.submissions.services import DraftInput, submission_save_draft, submission_submit
 
 
@@ -95,3 +98,18 @@ def stored_files() -> set[Path]:
     """Every file under the evidence storage now."""
     root = evidence_root()
     return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def preview_ready(evidence: EvidenceFile, pdf: bytes) -> EvidencePreview:
+    """A ready preview of ``evidence`` without running LibreOffice: ``pdf`` stored where a
+    conversion stores its output, recorded as the job records it."""
+    name = evidence_storage().save(f"{evidence.file.name}.preview.pdf", ContentFile(pdf))
+    return EvidencePreview.objects.create(
+        evidence=evidence,
+        sha256=evidence.sha256,
+        status=PreviewStatus.READY,
+        pdf=name,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf_size=len(pdf),
+        attempts=1,
+    )
