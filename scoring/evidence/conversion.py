@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,9 @@ SOURCE_SUFFIXES = {
     "pptx": "pptx",
     "dps": "ppt",
 }
+
+# How long a killed run may take to disappear (soffice.bin is reaped by init, not by us).
+_KILL_WAIT = 5.0
 
 NETWORK_SANDBOX = ("unshare", "--user", "--map-root-user", "--net")
 
@@ -142,6 +146,14 @@ class Converter:
 
 
 def _kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL the run's whole process group and wait (boundedly) until it has died out."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    deadline = time.monotonic() + _KILL_WAIT
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
