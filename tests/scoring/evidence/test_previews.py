@@ -8,6 +8,7 @@ the part of it a format needs is not installed (scripts/ensure-system-deps insta
 import hashlib
 import shutil
 import zipfile
+from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -17,9 +18,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from scoring.demo.files import docx_bytes, pptx_bytes, xlsx_bytes
 from scoring.evidence.conversion import ConversionFailed, Converter
+from scoring.evidence.previews import RETRY_DELAYS
 from scoring.models import EvidenceFile, EvidencePreview, FigureField, PreviewStatus
 from scoring.submissions.services import DraftInput, submission_save_draft, submission_submit
 from tests.scoring.pages import errors_shown, messages_shown
@@ -252,3 +255,33 @@ def test_with_the_database_backend_the_worker_builds_the_preview(
     preview.refresh_from_db()
     assert (preview.status, preview.attempts) == (PreviewStatus.READY, 1)
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+@override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}},
+    EVIDENCE_PREVIEW_MAX_ATTEMPTS=2,
+)
+def test_with_the_database_backend_a_failed_attempt_is_retried_later(
+    client, slot, rsj_reporter, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    _needs_libreoffice()
+    evidence = _upload(
+        client,
+        rsj_reporter,
+        slot,
+        "损坏的说明.docx",
+        _broken_docx(),
+        django_capture_on_commit_callbacks,
+    )
+    enqueued_at = timezone.now()
+    call_command("db_worker", "--batch", "--no-startup-delay")
+
+    preview = EvidencePreview.objects.get(evidence=evidence)
+    assert (preview.status, preview.attempts) == (PreviewStatus.PENDING, 1)
+    assert "无法打开" in preview.error
+    # The second attempt waits in the queue instead of running at once.
+    retry = DBTaskResult.objects.exclude(status="SUCCESSFUL").get()
+    assert retry.status == "READY"
+    assert retry.run_after >= enqueued_at + timedelta(seconds=RETRY_DELAYS[0])
