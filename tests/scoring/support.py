@@ -1,10 +1,12 @@
 """Helpers shared by the service and view tests (plain functions, no fixtures)."""
 
 import hashlib
+import shutil
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -113,3 +115,12 @@ def preview_ready(evidence: EvidenceFile, pdf: bytes) -> EvidencePreview:
         pdf_size=len(pdf),
         attempts=1,
     )
+
+
+def needs_libreoffice(part: str = "libswlo.so") -> None:
+    """Skip, saying why, unless soffice and its module for the format (Writer by default) exist."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: run scripts/ensure-system-deps")
+    if not (Path(soffice).resolve().parent / part).exists():
+        pytest.skip(f"LibreOffice lacks {part}: install libreoffice-*-nogui (ensure-system-deps)")

@@ -6,27 +6,21 @@ the part of it a format needs is not installed (scripts/ensure-system-deps insta
 """
 
 import hashlib
-import shutil
-import zipfile
-from datetime import timedelta
 from decimal import Decimal
-from io import BytesIO
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
 
 from scoring.demo.files import docx_bytes, pptx_bytes, xlsx_bytes
 from scoring.evidence.conversion import ConversionFailed, Converter
-from scoring.evidence.previews import RETRY_DELAYS
 from scoring.models import EvidenceFile, EvidencePreview, FigureField, PreviewStatus
 from scoring.submissions.services import DraftInput, submission_save_draft, submission_submit
+from tests.scoring.evidence import samples
 from tests.scoring.pages import errors_shown, messages_shown
-from tests.scoring.support import evidence_root, slot_of
+from tests.scoring.support import evidence_root, needs_libreoffice, slot_of
 
 pytestmark = pytest.mark.django_db
 
@@ -38,23 +32,6 @@ SAMPLES = {
     "xlsx": ("libsclo.so", lambda: xlsx_bytes([["单位", "培训人次"], ["区人社局", 1200]])),
     "pptx": ("libsdlo.so", lambda: pptx_bytes(["丰台区产改工作汇报", "技能培训 1200 人次"])),
 }
-
-
-def _needs_libreoffice(part: str = "libswlo.so") -> None:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed: run scripts/ensure-system-deps")
-    if not (Path(soffice).resolve().parent / part).exists():
-        pytest.skip(f"LibreOffice lacks {part}: install libreoffice-*-nogui (ensure-system-deps)")
-
-
-def _broken_docx() -> bytes:
-    """Passes the upload checks (a ZIP with the parts a DOCX has) but is no document."""
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("word/document.xml", "这不是文档内容")
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -117,7 +94,7 @@ def test_office_file_is_previewed_as_pdf_on_the_review_page(
     django_capture_on_commit_callbacks,
 ):
     part, build = SAMPLES[extension]
-    _needs_libreoffice(part)
+    needs_libreoffice(part)
     content = build()
     name = f"产改佐证材料.{extension}"
     evidence = _upload(
@@ -152,8 +129,8 @@ def test_office_file_is_previewed_as_pdf_on_the_review_page(
 def test_a_file_libreoffice_cannot_open_keeps_its_upload_and_says_no_preview(
     client, slot, rsj_reporter, office_user, django_capture_on_commit_callbacks
 ):
-    _needs_libreoffice()
-    content = _broken_docx()
+    needs_libreoffice()
+    content = samples.broken_docx()
     evidence = _upload(
         client, rsj_reporter, slot, "损坏的说明.docx", content, django_capture_on_commit_callbacks
     )
@@ -185,7 +162,7 @@ def test_a_file_libreoffice_cannot_open_keeps_its_upload_and_says_no_preview(
 def test_a_conversion_over_the_time_limit_is_stopped_and_marked_failed(
     client, slot, rsj_reporter, django_capture_on_commit_callbacks
 ):
-    _needs_libreoffice()
+    needs_libreoffice()
     evidence = _upload(
         client,
         rsj_reporter,
@@ -201,7 +178,7 @@ def test_a_conversion_over_the_time_limit_is_stopped_and_marked_failed(
 
 
 def test_the_time_limit_kills_libreoffice_and_everything_it_started(tmp_path):
-    _needs_libreoffice()
+    needs_libreoffice()
     source = tmp_path / "source.docx"
     source.write_bytes(docx_bytes(["工作总结"]))
     workdir = tmp_path / "job"
@@ -225,63 +202,3 @@ def _cmdline(proc: Path) -> str:
         return (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
     except OSError:
         return ""
-
-
-@override_settings(
-    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-)
-def test_with_the_database_backend_the_worker_builds_the_preview(
-    client, slot, rsj_reporter, django_capture_on_commit_callbacks
-):
-    from django_tasks_db.models import DBTaskResult
-
-    _needs_libreoffice()
-    evidence = _upload(
-        client,
-        rsj_reporter,
-        slot,
-        "培训记录.docx",
-        docx_bytes(["培训记录"]),
-        django_capture_on_commit_callbacks,
-    )
-    preview = EvidencePreview.objects.get(evidence=evidence)
-    assert preview.status == PreviewStatus.PENDING
-    assert DBTaskResult.objects.count() == 1
-    page = client.get(reverse("scoring:slot_detail", args=[slot.pk])).content.decode()
-    assert "预览生成中" in page
-
-    call_command("db_worker", "--batch", "--no-startup-delay")
-
-    preview.refresh_from_db()
-    assert (preview.status, preview.attempts) == (PreviewStatus.READY, 1)
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
-
-
-@override_settings(
-    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}},
-    EVIDENCE_PREVIEW_MAX_ATTEMPTS=2,
-)
-def test_with_the_database_backend_a_failed_attempt_is_retried_later(
-    client, slot, rsj_reporter, django_capture_on_commit_callbacks
-):
-    from django_tasks_db.models import DBTaskResult
-
-    _needs_libreoffice()
-    evidence = _upload(
-        client,
-        rsj_reporter,
-        slot,
-        "损坏的说明.docx",
-        _broken_docx(),
-        django_capture_on_commit_callbacks,
-    )
-    enqueued_at = timezone.now()
-    call_command("db_worker", "--batch", "--no-startup-delay")
-
-    preview = EvidencePreview.objects.get(evidence=evidence)
-    assert (preview.status, preview.attempts) == (PreviewStatus.PENDING, 1)
-    assert "无法打开" in preview.error
-    # The second attempt waits in the queue instead of running at once.
-    retry = DBTaskResult.objects.exclude(status="SUCCESSFUL").get()
-    assert retry.status == "READY"
-    assert retry.run_after >= enqueued_at + timedelta(seconds=RETRY_DELAYS[0])
