@@ -213,3 +213,30 @@ def preview_verified_chunks(*, evidence: EvidenceFile) -> tuple[EvidencePreview,
 def _read_chunks(storage, name: str) -> Iterator[bytes]:
     with storage.open(name, "rb") as fh:
         yield from iter(lambda: fh.read(CHUNK), b"")
+
+
+def previews_missing(*, include_failed: bool = False) -> list[EvidenceFile]:
+    """Office and WPS files with no preview of their current bytes (e.g. uploaded before
+    previews existed); with ``include_failed``, also those whose preview gave up."""
+    wanted = []
+    for evidence in EvidenceFile.objects.select_related("preview").order_by("id").iterator():
+        if not is_previewable(evidence):
+            continue
+        preview = getattr(evidence, "preview", None)
+        if (
+            preview is None
+            or preview.sha256 != evidence.sha256
+            or (include_failed and preview.is_failed)
+        ):
+            wanted.append(evidence)
+    return wanted
+
+
+def previews_schedule_missing(*, include_failed: bool = False) -> list[EvidenceFile]:
+    """Schedule a preview for every file previews_missing() names; each job starts as its
+    own transaction commits. Returns the files scheduled."""
+    scheduled = previews_missing(include_failed=include_failed)
+    for evidence in scheduled:
+        with transaction.atomic():
+            preview_schedule(evidence=evidence)
+    return scheduled

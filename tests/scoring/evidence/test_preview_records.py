@@ -5,11 +5,13 @@ No LibreOffice here: a ready preview is a real PDF stored where the job stores o
 """
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
-from scoring.demo.files import docx_bytes, pdf_bytes
+from scoring.demo.files import docx_bytes, pdf_bytes, xlsx_bytes
 from scoring.evidence.previews import preview_build
 from scoring.evidence.services import evidence_remove, evidence_sweep
 from scoring.models import EvidencePreview, PreviewStatus
@@ -121,3 +123,29 @@ def test_a_unit_reporter_cannot_open_the_preview_admin(client, rsj_reporter):
     client.force_login(rsj_reporter)
     response = client.get(reverse("admin:scoring_evidencepreview_changelist"))
     assert response.status_code == 302
+
+
+def test_the_command_schedules_previews_that_are_missing_or_failed(slot, rsj_reporter):
+    missing = upload(slot, rsj_reporter, "旧材料.docx", docx_bytes(["旧材料"]))
+    EvidencePreview.objects.filter(evidence=missing).delete()  # uploaded before previews
+    failed = upload(slot, rsj_reporter, "失败的材料.xlsx", xlsx_bytes([["单位"], ["区人社局"]]))
+    EvidencePreview.objects.filter(evidence=failed).update(status=PreviewStatus.FAILED, attempts=3)
+    done = upload(slot, rsj_reporter, "已有预览.docx", docx_bytes(["已有"]))
+    EvidencePreview.objects.filter(evidence=done).delete()
+    preview_ready(done, PREVIEW_PDF)
+    upload(slot, rsj_reporter, "扫描件.pdf", pdf_bytes("扫描件"))
+
+    out = StringIO()
+    call_command("evidence_previews", "--dry-run", stdout=out)
+    assert "待生成 旧材料.docx" in out.getvalue()
+    assert "失败的材料.xlsx" not in out.getvalue()
+    assert not EvidencePreview.objects.filter(evidence=missing).exists()
+
+    call_command("evidence_previews", "--retry-failed", stdout=StringIO())
+    pending = set(
+        EvidencePreview.objects.filter(status=PreviewStatus.PENDING).values_list(
+            "evidence__original_name", flat=True
+        )
+    )
+    assert pending == {"旧材料.docx", "失败的材料.xlsx"}
+    assert EvidencePreview.objects.get(evidence=done).status == PreviewStatus.READY
