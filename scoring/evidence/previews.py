@@ -65,7 +65,12 @@ def preview_schedule(*, evidence: EvidenceFile) -> EvidencePreview | None:
         return None
     preview, _ = EvidencePreview.objects.update_or_create(
         evidence=evidence,
-        defaults={"sha256": evidence.sha256, "status": PreviewStatus.PENDING, "attempts": 0},
+        defaults={
+            "sha256": evidence.sha256,
+            "status": PreviewStatus.PENDING,
+            "attempts": 0,
+            "error": "",
+        },
     )
     transaction.on_commit(lambda: preview_enqueue(preview_pk=preview.pk), robust=True)
     return preview

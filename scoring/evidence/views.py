@@ -1,4 +1,4 @@
-"""Evidence upload, removal and permission-checked download."""
+"""Evidence upload, removal, and permission-checked download and PDF preview."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
