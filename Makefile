@@ -13,7 +13,7 @@ PORT   ?= 8000
 RUN_ENV := bash scripts/run-env
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run dev test venv setup lint format check clean sysdeps
+.PHONY: run dev test venv setup lint format check clean sysdeps worker
 
 venv: $(STAMP)
 
@@ -21,7 +21,8 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "需要 $(PYTHON)（Python 3.11）"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	# The optional directory login (python-ldap) builds only where its headers are installed.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev$$(test -f /usr/include/ldap.h && echo ,ldap)]"
 	touch $(STAMP)
 
 # System packages the browser tests need (Debian's chromium, CJK fonts). Installs them when
@@ -43,7 +44,11 @@ run: setup
 dev: setup
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: venv sysdeps
+# Background jobs (evidence previews) when FENGTAI_TASKS_BACKEND=database; `make run` needs none.
+worker: venv
+	FENGTAI_TASKS_BACKEND=$${FENGTAI_TASKS_BACKEND:-database} $(RUN_ENV) $(BIN)/python manage.py db_worker
+
+test: sysdeps venv
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: venv

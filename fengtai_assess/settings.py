@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "guardian",
     "import_export",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "common",
     "accounts",
     "units",
@@ -235,3 +237,22 @@ from accounts.ldap_config import authentication_backends, ldap_settings  # noqa:
 
 globals().update(ldap_settings(os.environ))
 AUTHENTICATION_BACKENDS = authentication_backends(AUTHENTICATION_BACKENDS, os.environ)
+
+# --- Background jobs (django-tasks) and evidence previews --------------------------------------
+# immediate: a job runs in the web process right after the commit that queued it (make run,
+# tests). database: jobs wait in the database for `manage.py db_worker` (make worker).
+FENGTAI_TASKS_BACKEND = os.environ.get("FENGTAI_TASKS_BACKEND", "immediate").strip().lower()
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if FENGTAI_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("FENGTAI_TASKS_BACKEND must be 'immediate' or 'database'.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[FENGTAI_TASKS_BACKEND], "QUEUES": ["default"]}}
+# Office/WPS evidence is converted to PDF by LibreOffice headless for reading in the browser.
+EVIDENCE_PREVIEW_SOFFICE = os.environ.get("FENGTAI_PREVIEW_SOFFICE", "soffice")
+EVIDENCE_PREVIEW_TIMEOUT = int(os.environ.get("FENGTAI_PREVIEW_TIMEOUT", "120"))
+EVIDENCE_PREVIEW_MAX_ATTEMPTS = int(os.environ.get("FENGTAI_PREVIEW_MAX_ATTEMPTS", "3"))
+# Runs LibreOffice in an empty network namespace (`unshare --net`); 0 only where the kernel
+# forbids unprivileged namespaces and the server has no network access anyway.
+EVIDENCE_PREVIEW_ISOLATE_NETWORK = env_bool("FENGTAI_PREVIEW_ISOLATE_NETWORK", True)

@@ -48,6 +48,7 @@ ROLE_MODEL_PERMISSIONS: dict[Role, list[str]] = {
         "axes.delete_accessattempt",
         "axes.view_accessfailurelog",
         "axes.view_accesslog",
+        "scoring.view_evidencepreview",
     ],
     Role.LEADER: [],
     Role.APPROVER: [],

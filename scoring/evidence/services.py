@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from common.errors import DomainError
 from scoring.evidence.filenames import clean_filename
+from scoring.evidence.previews import preview_schedule
 from scoring.evidence.validation import EvidencePolicy, EvidenceRejected, inspect_file
-from scoring.models import EventAction, EvidenceFile, Slot
+from scoring.models import EventAction, EvidenceFile, EvidencePreview, Slot
 from scoring.models.evidence import evidence_storage
 from scoring.submissions.services import STALE, draft_bump_revision
 from scoring.workflow import ensure_allowed, event_record, slot_lock
@@ -60,6 +61,7 @@ def evidence_add(
     within the per-submission limit. Effect: the bytes are copied under a
     random name in the private evidence storage and one EvidenceFile row records the original
     name, size, type and SHA-256. On any failure neither the row nor the stored file remains.
+    An Office or WPS file also gets a pending PDF preview, built by a job after the commit.
     Audit: 上传材料.
     """
     name = clean_filename(upload.name or "")
@@ -105,6 +107,7 @@ def evidence_add(
             evidence.file.save("upload", upload, save=False)
             stored_name = evidence.file.name
             evidence.save()
+            preview_schedule(evidence=evidence)
             draft_bump_revision(locked, actor)
             event_record(
                 slot=locked,
@@ -179,9 +182,12 @@ def evidence_remove(*, slot: Slot, evidence: EvidenceFile, actor, ip: str | None
         current.in_draft = False
         current.save(update_fields=["in_draft"])
     else:
-        stored = current.file.name
+        stored = [current.file.name]
+        preview = EvidencePreview.objects.filter(evidence=current).exclude(pdf="").first()
+        if preview is not None:
+            stored.append(preview.pdf.name)
         current.delete()
-        transaction.on_commit(lambda: evidence_storage().delete(stored))
+        transaction.on_commit(lambda: _delete_stored(stored))
     draft_bump_revision(locked, actor)
     event_record(
         slot=locked,
@@ -192,6 +198,12 @@ def evidence_remove(*, slot: Slot, evidence: EvidenceFile, actor, ip: str | None
         ip=ip,
         data={"file": name},
     )
+
+
+def _delete_stored(names: list[str]) -> None:
+    storage = evidence_storage()
+    for name in names:
+        storage.delete(name)
 
 
 class EvidenceIntegrityError(Exception):
@@ -234,6 +246,7 @@ def evidence_sweep(
     if not root.exists():
         return []
     known = set(EvidenceFile.objects.values_list("file", flat=True))
+    known |= set(EvidencePreview.objects.exclude(pdf="").values_list("pdf", flat=True))
     cutoff = timezone.now() - older_than
     orphans: list[str] = []
     for path in root.rglob("*"):

@@ -10,4 +10,5 @@ urlpatterns = [
         "tasks/<int:pk>/files/<int:file_pk>/remove/", views.evidence_delete, name="evidence_delete"
     ),
     path("files/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("files/<int:pk>/preview/", views.evidence_preview, name="evidence_preview"),
 ]

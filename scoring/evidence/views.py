@@ -1,4 +1,4 @@
-"""Evidence upload, removal and permission-checked download."""
+"""Evidence upload, removal, and permission-checked download and PDF preview."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from common.errors import DomainError
 from common.http import client_ip, content_disposition
 from scoring.access import NOT_FOUND, evidence_get_for_user, slot_get_for_user
 from scoring.evidence.forms import EvidenceUploadForm
+from scoring.evidence.previews import PreviewUnavailable, preview_verified_chunks
 from scoring.evidence.services import (
     EvidenceIntegrityError,
     evidence_add_several,
@@ -125,6 +126,23 @@ def evidence_download(request, pk: int):
     return serve_evidence(evidence, inline=request.GET.get("inline") == "1")
 
 
+@login_required
+@require_GET
+def evidence_preview(request, pk: int):
+    """The PDF preview of an Office or WPS file, shown inline under the same rules as a PDF."""
+    evidence = evidence_get_for_user(user=request.user, pk=pk)
+    try:
+        preview, chunks = preview_verified_chunks(evidence=evidence)
+    except PreviewUnavailable:
+        raise Http404("该材料暂无预览，请下载查看。") from None
+    response = StreamingHttpResponse(chunks, content_type="application/pdf")
+    response["Content-Length"] = str(preview.pdf_size)
+    stem = evidence.original_name.rpartition(".")[0] or evidence.original_name
+    response["Content-Disposition"] = content_disposition(f"{stem}（预览）.pdf", inline=True)
+    restrict_inline(response)
+    return response
+
+
 INLINE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'"
 
 
@@ -142,9 +160,18 @@ def serve_evidence(evidence, *, inline: bool = False) -> HttpResponse:
     response = StreamingHttpResponse(chunks, content_type=evidence.content_type)
     response["Content-Length"] = str(evidence.size)
     response["Content-Disposition"] = content_disposition(evidence.original_name, inline=inline)
+    if inline:
+        restrict_inline(response)
+    else:
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def restrict_inline(response: HttpResponse) -> None:
+    """The headers of every evidence file a browser renders: no sniffing, no caching, no
+    script, framed only by our own pages."""
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    if inline:
-        response["Content-Security-Policy"] = INLINE_CSP
-        response["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+    response["Content-Security-Policy"] = INLINE_CSP
+    response["X-Frame-Options"] = "SAMEORIGIN"

@@ -3,6 +3,7 @@ from scoring.models.events import EventAction, SubmissionEvent
 from scoring.models.evidence import EvidenceFile
 from scoring.models.figures import FigureField, FigureKind, FigureTemplate, FigureValue
 from scoring.models.notifications import NoticeKind, Notification
+from scoring.models.previews import EvidencePreview, PreviewStatus
 from scoring.models.scheme import (
     Adjustment,
     AdjustmentKind,
@@ -28,6 +29,7 @@ __all__ = [
     "CycleIndicator",
     "GradeLevel",
     "NoticeKind",
+    "PreviewStatus",
     "Notification",
     "ScoringMethod",
     "Cycle",
@@ -35,6 +37,7 @@ __all__ = [
     "CycleStatus",
     "EventAction",
     "EvidenceFile",
+    "EvidencePreview",
     "FigureField",
     "FigureKind",
     "FigureTemplate",

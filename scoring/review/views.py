@@ -107,7 +107,7 @@ def _render_detail(request, slot: Slot, *, queue: Queue, bound: dict | None = No
         "slot": slot,
         "item": item,
         "current": current,
-        "files": list(current.files.all()) if current else [],
+        "files": list(current.files.select_related("preview").order_by("id")) if current else [],
         "figures": figure_rows(slot=slot, version=current) if current else [],
         "versions": version_views(versions),
         "timeline": slot_timeline(slot),

@@ -62,7 +62,9 @@ def slot_versions(slot: Slot) -> list[SubmissionVersion]:
 
 
 def slot_draft_files(slot: Slot) -> list[EvidenceFile]:
-    return list(slot.files.filter(in_draft=True).select_related("uploaded_by").order_by("id"))
+    return list(
+        slot.files.filter(in_draft=True).select_related("uploaded_by", "preview").order_by("id")
+    )
 
 
 SCORING_ACTIONS = (EventAction.SCORED, EventAction.MARKED_NA)

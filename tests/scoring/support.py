@@ -1,16 +1,29 @@
 """Helpers shared by the service and view tests (plain functions, no fixtures)."""
 
+import hashlib
+import shutil
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from scoring.cycles.services import cycle_create, cycle_open
 from scoring.evidence.services import evidence_add
-from scoring.models import Cycle, CycleIndicator, FigureField, Slot
+from scoring.models import (
+    Cycle,
+    CycleIndicator,
+    EvidenceFile,
+    EvidencePreview,
+    FigureField,
+    PreviewStatus,
+    Slot,
+)
+from scoring.models.evidence import evidence_storage
 from scoring.submissions.services import DraftInput, submission_save_draft, submission_submit
 
 
@@ -103,3 +116,27 @@ def stored_files() -> set[Path]:
     """Every file under the evidence storage now."""
     root = evidence_root()
     return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def preview_ready(evidence: EvidenceFile, pdf: bytes) -> EvidencePreview:
+    """A ready preview of ``evidence`` without running LibreOffice: ``pdf`` stored where a
+    conversion stores its output, recorded as the job records it."""
+    name = evidence_storage().save(f"{evidence.file.name}.preview.pdf", ContentFile(pdf))
+    return EvidencePreview.objects.create(
+        evidence=evidence,
+        sha256=evidence.sha256,
+        status=PreviewStatus.READY,
+        pdf=name,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf_size=len(pdf),
+        attempts=1,
+    )
+
+
+def needs_libreoffice(part: str = "libswlo.so") -> None:
+    """Skip, saying why, unless soffice and its module for the format (Writer by default) exist."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: run scripts/ensure-system-deps")
+    if not (Path(soffice).resolve().parent / part).exists():
+        pytest.skip(f"LibreOffice lacks {part}: install libreoffice-*-nogui (ensure-system-deps)")

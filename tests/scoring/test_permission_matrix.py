@@ -13,8 +13,10 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.constants import SUCCESS
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from scoring.demo.files import pdf_bytes
 from scoring.models import (
     EvidenceFile,
+    EvidencePreview,
     NoticeKind,
     Notification,
     Slot,
@@ -28,6 +30,7 @@ from units.roles import Role
 
 from .conftest import draft_file_add, pdf_upload, slot_submit_with_pdf
 from .cycles import test_permissions as cycle_permissions
+from .support import preview_ready
 
 LOGIN = reverse("login")
 
@@ -89,6 +92,7 @@ class World:
     submitted_slot: Slot  # 待区产改办审核 (signed off by the unit approver)
     approved_slot: Slot  # 已通过 by the office, not yet scored
     approver_notice: Notification  # rsj_sh's 待单位审核 notice for version_slot, unread
+    preview: EvidencePreview  # a ready PDF preview of version_file
 
 
 def _personal_title(username: str) -> str:
@@ -134,6 +138,7 @@ def world(request, unit_slot, rsj_reporter, rsj_approver, office_user) -> World:
         submitted_slot,
         approved_slot,
         approver_notice,
+        preview_ready(version_file, pdf_bytes("预览")),
     )
 
 
@@ -357,6 +362,12 @@ CASES = [
         READ,
         label="GET evidence_download?inline=1 (draft file)",
     ),
+    Case(
+        "evidence_preview",
+        "get",
+        lambda w: (reverse("scoring:evidence_preview", args=[w.version_file.pk]), {}),
+        READ,
+    ),
     Case("review_queue", "get", lambda w: (reverse("scoring:review_queue"), {}), REVIEW),
     Case("review_detail", "get", lambda w: (_review_url(w, "review_detail"), {}), REVIEW),
     Case(
@@ -508,6 +519,12 @@ def _assert_page(case: Case, role: str, response, w: World) -> None:
         assert hashlib.sha256(body).hexdigest() == evidence.sha256
         disposition = "inline" if response.wsgi_request.GET.get("inline") else "attachment"
         assert response["Content-Disposition"].startswith(disposition)
+        return
+    if case.name == "evidence_preview":
+        body = b"".join(response.streaming_content)
+        assert hashlib.sha256(body).hexdigest() == w.preview.pdf_sha256
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("inline")
         return
     html = response.content.decode()
     if case.name == "review_queue" or case.name == "review_detail":

@@ -339,3 +339,12 @@ def excel_97(*, stream: str = "Workbook", macros: bool = False) -> bytes:
 
 def powerpoint_97() -> bytes:
     return cfb({"PowerPoint Document": b"\x00", "Current User": b"\x00"})
+
+
+def broken_docx() -> bytes:
+    """Passes the upload checks (a ZIP with the parts a DOCX has) but is no document."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "这不是文档内容")
+    return out.getvalue()
