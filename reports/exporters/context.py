@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -12,8 +11,12 @@ from django.utils import timezone
 from reports.exporters.base import SHANGHAI, Exporter, Formula
 from scoring import calculations as calc
 from scoring.access import user_reads_everything
-from scoring.models import Cycle, CycleIndicator, Slot, SlotStatus
-from scoring.models.slot import EDITABLE_STATUSES
+from scoring.models import Cycle, CycleIndicator, Slot
+from scoring.results import figures
+
+# 逾期 and its days, as scoring.results.figures defines them for every page and sheet.
+slot_is_overdue = figures.slot_is_overdue
+days_overdue = figures.days_overdue
 from scoring.results.selectors import CycleResults, cycle_results, slot_item_status
 
 SUMMARY_TITLE = "丰台区产改落实情况评价考核汇总表"
@@ -33,6 +36,11 @@ class SummaryContext:
     @property
     def published(self) -> bool:
         return self.cycle.results_are_published
+
+    @property
+    def complete(self) -> bool:
+        """Every slot scored or 不适用: only then are ranks shown (figures.RANK)."""
+        return figures.results_complete(self.results)
 
 
 def summary_context(*, cycle: Cycle, user=None, now: datetime | None = None) -> SummaryContext:
@@ -105,21 +113,6 @@ def slot_score(slot: Slot) -> Decimal | str:
 
 def slot_is_done(slot: Slot) -> bool:
     return slot_item_status(slot) is not calc.ItemStatus.UNSCORED
-
-
-def slot_is_overdue(slot: Slot, now: datetime) -> bool:
-    """Not submitted and past its deadline; a submission the office returned has no deadline,
-    and a part the office marked 不适用 is owed by nobody."""
-    if slot.status not in EDITABLE_STATUSES or slot.not_applicable:
-        return False
-    if slot.status == SlotStatus.RETURNED and slot.returned_by_office:
-        return False
-    return now > slot.effective_deadline
-
-
-def days_overdue(slot: Slot, now: datetime) -> int:
-    """Whole days started since the deadline: two hours late is one day."""
-    return math.ceil((now - slot.effective_deadline) / timedelta(days=1))
 
 
 def rate_formula(earned_ref: str, possible_ref: str, earned, possible) -> Formula | None:

@@ -15,6 +15,7 @@ from common.http import client_ip
 from scoring import calculations as calc
 from scoring.access import office_cycle, reader_cycle, user_is_office
 from scoring.models import AdjustmentKind
+from scoring.results import figures
 from scoring.results import selectors as scoring_results
 from scoring.results.forms import AdjustmentForm, OverrideForm
 from scoring.results.services import adjustment_add, indicator_override
@@ -38,8 +39,15 @@ def cycle_results(request, pk: int):
     results = scoring_results.cycle_results(cycle)
     for row in results.rows:
         row.status_label = INDICATOR_STATUS_LABELS[row.result.status]
+    complete = figures.results_complete(results)
+    by_unit = figures.unit_figures(results)
     units = [
-        {"rate": u, "pct": pct(u.rate), "vetoes": results.unit_vetoes.get(u.unit, [])}
+        {
+            "rate": u,
+            "pct": by_unit[u.unit].rate_scored_text,
+            "rank": figures.rank_text(u.rank, complete=complete),
+            "vetoes": results.unit_vetoes.get(u.unit, []),
+        }
         for u in results.units
     ]
     district = [a for a in results.adjustments if a.unit_id is None]
@@ -57,6 +65,7 @@ def cycle_results(request, pk: int):
         ),
         "total": results.rollup.total,
         "total_pct": pct(results.rollup.total.rate),
+        "score": figures.total_figures(results),
         "final": results.final,
         "bonus_claimed": bonus_claimed,
         "bonus_capped": bonus_claimed > results.final.bonus,

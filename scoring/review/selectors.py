@@ -5,28 +5,23 @@ from urllib.parse import urlencode
 
 from django.db.models import (
     BooleanField,
-    Case,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    When,
 )
 from django.http import QueryDict
 from django.utils import timezone
 
 from scoring.access import slots_visible_to
-from scoring.models import Cycle, CycleIndicator, EventAction, Slot, SlotStatus, SubmissionEvent
+from scoring.models import Cycle, CycleIndicator, EventAction, Slot, SubmissionEvent
+from scoring.results import figures
 from scoring.review.forms import ALL_STATUSES, QueueFilterForm, default_status, queue_filter_form
 
 # A slot waits for the office from its latest submit (no unit approver) or sign-off (approver).
 WAITING_SINCE = (EventAction.SUBMITTED, EventAction.FORWARDED)
-
-
-# A slot is overdue when its deadline passed before it reached the office.
-REACHED_OFFICE = (SlotStatus.SUBMITTED, SlotStatus.APPROVED)
 
 
 @dataclass
@@ -71,7 +66,7 @@ def queue_from_params(params: QueryDict, *, default_cycle: Cycle | None) -> Queu
         others &= Q(indicator__level2=data["level2"])
         query["level2"] = data["level2"].pk
     if overdue:
-        others &= Q(deadline_at__lt=timezone.now()) & ~Q(status__in=REACHED_OFFICE)
+        others &= figures.overdue_q(timezone.now())
         query["overdue"] = "1"
     return Queue(
         form=form,
@@ -99,10 +94,7 @@ def queue_slots(user, cycle: Cycle) -> QuerySet[Slot]:
         .annotate(
             waiting_since=Subquery(waiting_since),
             points=Subquery(points),
-            deadline_at=Case(
-                When(deadline_extension__gt=F("cycle__deadline"), then=F("deadline_extension")),
-                default=F("cycle__deadline"),
-            ),
+            deadline_at=figures.effective_deadline_expression(),
         )
         .order_by(
             F("waiting_since").asc(nulls_last=True),

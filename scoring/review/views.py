@@ -26,6 +26,7 @@ from scoring.access import PAGE_NOT_FOUND, office_slot, require_office
 from scoring.calculations import CENT
 from scoring.cycles.selectors import cycle_current
 from scoring.models import CycleIndicator, Slot, SlotStatus, SubmissionVersion
+from scoring.results.figures import slot_is_overdue
 from scoring.review.diff import text_diff_html
 from scoring.review.forms import (
     ALL_STATUSES,
@@ -36,7 +37,6 @@ from scoring.review.forms import (
     form_errors,
 )
 from scoring.review.selectors import (
-    REACHED_OFFICE,
     Queue,
     queue_from_params,
     queue_neighbours,
@@ -86,7 +86,7 @@ def review_queue(request):
         )
         now = timezone.now()
         for slot in page:
-            slot.is_overdue = slot.deadline_at < now and slot.status not in REACHED_OFFICE
+            slot.is_overdue = slot_is_overdue(slot, now, deadline=slot.deadline_at)
             if slot.points is not None:
                 # SQLite returns a subquery's decimal unquantized (1.18000000000000).
                 slot.points = slot.points.quantize(CENT)
