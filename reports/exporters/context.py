@@ -13,11 +13,11 @@ from scoring import calculations as calc
 from scoring.access import user_reads_everything
 from scoring.models import Cycle, CycleIndicator, Slot
 from scoring.results import figures
+from scoring.results.selectors import CycleResults, cycle_results, slot_item_status
 
 # 逾期 and its days, as scoring.results.figures defines them for every page and sheet.
 slot_is_overdue = figures.slot_is_overdue
 days_overdue = figures.days_overdue
-from scoring.results.selectors import CycleResults, cycle_results, slot_item_status
 
 SUMMARY_TITLE = "丰台区产改落实情况评价考核汇总表"
 COMMAND_LINE = "命令行"
