@@ -260,7 +260,7 @@ class ScoreFigures:
 
     @property
     def scored_note(self) -> str:
-        """"已评 4.33 / 100 分" while incomplete, "" once everything is scored."""
+        """The note 已评 4.33 / 100 分 while incomplete, "" once everything is scored."""
         if self.complete:
             return ""
         return f"已评 {points_text(self.scored_points)} / {points_text(self.points)} 分"
@@ -272,7 +272,7 @@ class ScoreFigures:
 
     @property
     def rate_scored_text(self) -> str:
-        """"85.22%（已评 4.33 / 100 分）" while incomplete, "85.22%" when complete."""
+        """85.22%（已评 4.33 / 100 分） while incomplete, 85.22% when complete."""
         return self._text(self.rate_scored)
 
     @property

@@ -136,7 +136,13 @@ def test_unit_ranking_equals_unit_rates(leader_client, demo):
     # says what it is over: 区总工会 1.12 of 1.12 scored, of 78.38 分 applicable to it;
     # 区人社局 0.86 of 1.07 = 0.8037; the ten units with nothing scored have no rate (never 0%).
     assert all(r[0] == "未完成评分" for r in rows)
-    assert rows[0][:5] == ["未完成评分", "区总工会", "1.12", "1.12", "100.00%（已评 1.12 / 78.38 分）"]
+    assert rows[0][:5] == [
+        "未完成评分",
+        "区总工会",
+        "1.12",
+        "1.12",
+        "100.00%（已评 1.12 / 78.38 分）",
+    ]
     assert rows[1][1:4] == ["区人社局", "0.86", "1.07"]
     assert rows[1][4].startswith("80.37%（已评 1.07 / ")
     assert all(r[4].startswith("未评分（已评 0 / ") for r in rows[2:])
