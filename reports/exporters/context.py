@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -41,6 +42,18 @@ class SummaryContext:
     def complete(self) -> bool:
         """Every slot scored or 不适用: only then are ranks shown (figures.RANK)."""
         return figures.results_complete(self.results)
+
+    @cached_property
+    def first_submitted(self) -> dict[int, datetime]:
+        return figures.cycle_first_submissions(self.cycle)
+
+    @cached_property
+    def counts(self) -> figures.SlotCounts:
+        """The cycle's 任务数, 已提交, 已报送, 逾期 and 按时提交率, as the dashboard counts."""
+        slots = [slot for row in self.results.rows for slot in row.slots]
+        return figures.slot_counts(
+            slots, first_submitted=self.first_submitted, now=self.generated_at
+        )
 
 
 def summary_context(*, cycle: Cycle, user=None, now: datetime | None = None) -> SummaryContext:

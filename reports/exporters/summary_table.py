@@ -41,11 +41,12 @@ from reports.exporters.styles import (
 )
 from scoring import calculations as calc
 from scoring.models import AdjustmentKind
+from scoring.results import figures
 from scoring.results.selectors import IndicatorRow
 
 # The catalogue export's columns (一级, 二级 and 序号 short labels, centred), narrowed so the
 # whole table prints on A4 landscape at a readable size: the long texts wrap instead.
-PRINT_WIDTHS = {"A": 8, "B": 11, "C": 5, "D": 20, "E": 50, "F": 15}
+PRINT_WIDTHS = {"A": 8, "B": 11, "C": 6, "D": 20, "E": 50, "F": 15}
 _CATALOGUE_COLUMNS = tuple(
     Column(header, PRINT_WIDTHS[letter], CENTER if letter in "ABC" else TEXT)
     for header, letter in zip(CATALOGUE_HEADERS, "ABCDEF", strict=True)
@@ -287,7 +288,7 @@ class TableSheet(SummarySheet):
                     total.earned,
                     _scored_points(total),
                 ),
-                None,
+                figures.total_figures(results).scored_note or None,
                 None,
             ],
             emphasis=True,

@@ -41,7 +41,7 @@ class UnitSheet(SummarySheet):
         slots = [slot for row in self.context.results.rows for slot in row.slots]
         return figures.slot_counts_by_unit(
             slots,
-            first_submitted=reads.first_submissions(self.context.cycle),
+            first_submitted=self.context.first_submitted,
             now=self.context.generated_at,
         )
 
