@@ -5,6 +5,7 @@ openpyxl hash each of them for every cell, which was most of the time a large ex
 """
 
 import math
+from functools import lru_cache
 
 from openpyxl.styles import Font, NamedStyle, PatternFill
 
@@ -88,6 +89,7 @@ PRINTABLE_WIDTH = (11.69 - MARGINS["left"] - MARGINS["right"]) * 72
 PRINTABLE_HEIGHT = (8.27 - MARGINS["top"] - MARGINS["bottom"]) * 72
 
 
+@lru_cache(maxsize=4096)  # 总表 measures the same texts at several widths
 def text_width(text: str) -> float:
     """Width of one line of text in digit units."""
     return sum(CJK_WIDTH if ord(ch) > 0x2E7F else 1.0 for ch in text)
