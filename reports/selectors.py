@@ -1,8 +1,9 @@
 """Reads for 领导看板 (the year-over-year comparison is in reports.comparison).
 
 Every score and 得分率 here comes from scoring.results.cycle_results (the same numbers the
-Excel report prints) or from scoring.calculations applied to the same inputs; this module only
-counts slots and regroups. Each public function runs a fixed number of queries, whatever the
+Excel report prints) or from scoring.calculations applied to the same inputs, and every count
+and rate from scoring.results.figures (the one definition of each figure); this module only
+gathers and regroups. Each public function runs a fixed number of queries, whatever the
 number of units, indicators or submissions.
 """
 
@@ -253,10 +254,6 @@ class Dashboard:
     @property
     def published(self) -> bool:
         return self.cycle.results_are_published
-
-    @property
-    def total_rate_pct(self) -> Decimal | None:
-        return percent(self.results.rollup.total.rate)
 
     @property
     def score(self) -> ScoreFigures:
