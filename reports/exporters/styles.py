@@ -84,7 +84,7 @@ LINE_HEIGHT = 16.0  # points per wrapped line of 11 pt text
 ROW_PADDING = 4.0  # points above and below the text
 
 # A4 landscape with narrow margins (inches), and its printable area in points.
-MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.5, "header": 0.25, "footer": 0.25}
 PRINTABLE_WIDTH = (11.69 - MARGINS["left"] - MARGINS["right"]) * 72
 PRINTABLE_HEIGHT = (8.27 - MARGINS["top"] - MARGINS["bottom"]) * 72
 

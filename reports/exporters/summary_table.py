@@ -52,7 +52,12 @@ _CATALOGUE_COLUMNS = tuple(
     for header, letter in zip(CATALOGUE_HEADERS, "ABCDEF", strict=True)
 )
 # The widths tried for the long columns (see TableSheet._print_columns).
-LONG_WIDTHS = {"D": (18, 22, 26, 30), "E": (40, 48, 56, 64, 72, 80, 88), "F": (14, 18, 22, 26)}
+LONG_WIDTHS = {
+    "D": (16, 18, 22),
+    "E": (52, 60, 66, 72, 80),
+    "F": (18, 22, 26),
+    "K": (10, 14),
+}
 # Room the banner and title take above the table on the first page (points).
 FIRST_PAGE_EXTRA = 50.0
 
@@ -91,15 +96,15 @@ class TableSheet(SummarySheet):
         self.columns = self._print_columns()
 
     def _print_columns(self) -> tuple[Column, ...]:
-        """The widths of 三级指标, 指标具体内涵 and 责任单位 that print the table largest.
+        """The widths of 三级指标, 指标具体内涵, 责任单位 and 评语 that print the table largest.
 
         Wider columns mean fewer wrapped lines but a smaller scale to fit the page width;
         every 一级 block must also fit one page's height. A few widths are tried on this
         cycle's own texts (a few milliseconds) and the one with the largest scale is kept."""
         base = type(self).columns
         best: tuple[int, tuple[Column, ...]] | None = None
-        for d, e, f in product(LONG_WIDTHS["D"], LONG_WIDTHS["E"], LONG_WIDTHS["F"]):
-            widths = {3: d, 4: e, 5: f}
+        for d, e, f, k in product(*LONG_WIDTHS.values()):
+            widths = {3: d, 4: e, 5: f, 10: k}
             self.columns = tuple(
                 replace(c, width=widths.get(i, c.width)) for i, c in enumerate(base)
             )
