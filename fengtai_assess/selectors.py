@@ -12,9 +12,9 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from reports.exporters.context import slot_is_overdue
 from reports.selectors import Progress, dashboard_for_cycle
 from scoring.models import Cycle, Slot
+from scoring.results.figures import slot_is_overdue
 from scoring.review.forms import DEFAULT_STATUS
 from scoring.review.selectors import queue_slots
 

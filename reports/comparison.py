@@ -2,6 +2,11 @@
 
 Differences are B − A. Indicators are matched by their catalogue identity and units by name.
 A fixed number of queries, whatever the size of the cycles.
+
+Like is compared with like (scoring.results.figures): a 得分率 difference is given only when
+both sides are fully scored (the cycle for the total, the unit for a unit, the indicator for an
+indicator) and a change of place only when both cycles are, since a rank over unfinished
+scoring is not a rank. Otherwise the difference reads 评分未完成，不可比.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from decimal import Decimal
 from reports.selectors import cycle_fields, latest_figures, percent, versions_with_figures
 from scoring import calculations as calc
 from scoring.models import Cycle, FigureField, FigureKind
+from scoring.results import figures
 from scoring.results.selectors import CycleResults, IndicatorRow, cycle_results
 
 # figure_rows' own arithmetic, reused so the numbers cannot drift (see reports.selectors).
@@ -47,7 +53,15 @@ class IndicatorComparison:
         return _diff(self.a and self.a.score, self.b and self.b.score)
 
     @property
+    def comparable(self) -> bool:
+        """Both sides fully scored (an override counts as a score)."""
+        done = (calc.IndicatorStatus.SCORED, calc.IndicatorStatus.OVERRIDDEN)
+        return bool(self.a and self.b and self.a.status in done and self.b.status in done)
+
+    @property
     def rate_diff_pct(self) -> Decimal | None:
+        if not self.comparable:
+            return None
         return _diff(self.a and self.a.rate_pct, self.b and self.b.rate_pct)
 
 
@@ -56,6 +70,21 @@ class UnitComparison:
     unit: str
     a: calc.UnitRate | None
     b: calc.UnitRate | None
+    ranked_a: bool = False  # cycle A fully scored: its ranks stand
+    ranked_b: bool = False
+
+    @property
+    def comparable(self) -> bool:
+        """The unit is fully scored in both cycles."""
+        return bool(self.a and self.b and not self.a.unscored and not self.b.unscored)
+
+    @property
+    def rank_a_text(self) -> str:
+        return figures.rank_text(self.a and self.a.rank, complete=self.ranked_a)
+
+    @property
+    def rank_b_text(self) -> str:
+        return figures.rank_text(self.b and self.b.rank, complete=self.ranked_b)
 
     @property
     def a_pct(self) -> Decimal | None:
@@ -67,11 +96,13 @@ class UnitComparison:
 
     @property
     def rate_diff_pct(self) -> Decimal | None:
-        return _diff(self.a_pct, self.b_pct)
+        return _diff(self.a_pct, self.b_pct) if self.comparable else None
 
     @property
     def rank_change(self) -> int | None:
-        """Places moved up from A to B (positive: better in B)."""
+        """Places moved up from A to B (positive: better in B), once both cycles rank."""
+        if not (self.ranked_a and self.ranked_b):
+            return None
         if not (self.a and self.b) or self.a.rank is None or self.b.rank is None:
             return None
         return self.a.rank - self.b.rank
@@ -120,7 +151,30 @@ class Comparison:
         return percent(self.total_b.rate)
 
     @property
+    def score_a(self) -> figures.ScoreFigures:
+        return figures.total_figures(self.results_a)
+
+    @property
+    def score_b(self) -> figures.ScoreFigures:
+        return figures.total_figures(self.results_b)
+
+    @property
+    def comparable(self) -> bool:
+        """Both cycles fully scored: only then are their 得分率 and ranks compared."""
+        return self.score_a.complete and self.score_b.complete
+
+    @property
+    def not_comparable(self) -> str:
+        """Why the totals are not compared ("2025年度评分未完成，不可比"), or ""."""
+        open_ = [
+            c.name for c, s in ((self.a, self.score_a), (self.b, self.score_b)) if not s.complete
+        ]
+        return f"{'、'.join(open_)}{figures.NOT_COMPARABLE}" if open_ else ""
+
+    @property
     def total_rate_diff_pct(self) -> Decimal | None:
+        if not self.comparable:
+            return None
         return _diff(self.total_rate_a_pct, self.total_rate_b_pct)
 
     @property
@@ -241,7 +295,9 @@ def cycles_compare(*, a: Cycle, b: Cycle) -> Comparison:
     names = [u.unit for u in results_b.units] + [
         u.unit for u in results_a.units if u.unit not in units_b
     ]
-    units = [UnitComparison(n, units_a.get(n), units_b.get(n)) for n in names]
+    ranked_a = figures.results_complete(results_a)
+    ranked_b = figures.results_complete(results_b)
+    units = [UnitComparison(n, units_a.get(n), units_b.get(n), ranked_a, ranked_b) for n in names]
     return Comparison(
         a=a,
         b=b,

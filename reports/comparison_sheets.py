@@ -8,6 +8,7 @@ from reports.comparison import Comparison
 from reports.exporters.base import Column, Exporter, Row, XlsxFile, render_workbook
 from reports.exporters.styles import CENTER, INTEGER, NUMBER, PERCENT, POINTS
 from scoring.access import user_reads_everything
+from scoring.results import figures
 
 FALLBACK_FILENAME = "fengtai-comparison.xlsx"
 
@@ -101,11 +102,11 @@ class UnitComparisonSheet(_ComparisonSheet):
         Column("A 得分", 9, POINTS),
         Column("A 应得分", 9, POINTS),
         Column("A 得分率", 10, PERCENT),
-        Column("A 排名", 7, INTEGER),
+        Column("A 排名", 11, CENTER),
         Column("B 得分", 9, POINTS),
         Column("B 应得分", 9, POINTS),
         Column("B 得分率", 10, PERCENT),
-        Column("B 排名", 7, INTEGER),
+        Column("B 排名", 11, CENTER),
         Column("得分率增减（百分点）", 12, POINTS),
         Column("名次变化", 8, INTEGER),
     )
@@ -119,11 +120,11 @@ class UnitComparisonSheet(_ComparisonSheet):
                     a and a.points_earned,
                     a and a.points_possible,
                     a and a.rate,
-                    a and a.rank,
+                    a and figures.rank_value(a.rank, complete=line.ranked_a),
                     b and b.points_earned,
                     b and b.points_possible,
                     b and b.rate,
-                    b and b.rank,
+                    b and figures.rank_value(b.rank, complete=line.ranked_b),
                     line.rate_diff_pct,
                     line.rank_change,
                 ]

@@ -1,8 +1,9 @@
 """Reads for 领导看板 (the year-over-year comparison is in reports.comparison).
 
 Every score and 得分率 here comes from scoring.results.cycle_results (the same numbers the
-Excel report prints) or from scoring.calculations applied to the same inputs; this module only
-counts slots and regroups. Each public function runs a fixed number of queries, whatever the
+Excel report prints) or from scoring.calculations applied to the same inputs, and every count
+and rate from scoring.results.figures (the one definition of each figure); this module only
+gathers and regroups. Each public function runs a fixed number of queries, whatever the
 number of units, indicators or submissions.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -19,8 +20,6 @@ from django.utils import timezone
 # The summary workbook's definitions of 逾期 and of a first submission, so the page and the
 # Excel count the same slots.
 from common.formats import plain_decimal
-from reports.exporters.context import days_overdue, slot_is_overdue
-from reports.exporters.reads import first_submissions
 from scoring import calculations as calc
 from scoring.models import (
     Cycle,
@@ -30,31 +29,20 @@ from scoring.models import (
     SlotStatus,
     SubmissionVersion,
 )
+from scoring.results import figures
+from scoring.results.figures import (  # noqa: F401  (percent and share: public here too)
+    ScoreFigures,
+    SlotCounts,
+    percent,
+    share,
+)
 from scoring.results.selectors import CycleResults, IndicatorRow, cycle_results, slot_item_status
 
 # figure_rows' own arithmetic (ratio, trailing zeros), reused so the numbers cannot drift.
 from scoring.submissions.figures import FigureRow, figure_rows_from
 from scoring.submissions.selectors import days_left
 
-# A unit's part counts as handed in once it has left the unit's hands and not come back:
-# waiting for the unit approver, waiting for the office, or approved. 已退回 is back with the
-# unit and is not complete.
-COMPLETED_STATUSES = frozenset(
-    {SlotStatus.PENDING_APPROVAL, SlotStatus.SUBMITTED, SlotStatus.APPROVED}
-)
 OVERDUE_LIST_LIMIT = 100
-
-
-def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
-    """part ÷ whole rounded as 得分率 is (0.0001, half up); None when there is no whole."""
-    if not whole:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(calc.RATE_STEP, rounding=ROUND_HALF_UP)
-
-
-def percent(rate: Decimal | None) -> Decimal | None:
-    """0.8037 → 80.37 (exact: rates carry four decimals)."""
-    return None if rate is None else (rate * 100).quantize(calc.CENT)
 
 
 def heat(rate: Decimal | None) -> str:
@@ -114,22 +102,44 @@ class StatusCount:
 
 @dataclass(frozen=True)
 class Progress:
-    total: int  # slots
+    """The cycle's slot counts as scoring.results.figures defines them, and the deadline."""
+
+    counts: SlotCounts
     statuses: list[StatusCount]
-    completed: int  # slots in COMPLETED_STATUSES
-    submitted: int  # slots with at least one submitted version
-    on_time: int  # of those, first submitted on or before the slot's effective deadline
-    due: int  # submitted, or overdue: the same denominator as the Excel summary's 按时提交率
     deadline: datetime
     days_left: int
 
     @property
+    def total(self) -> int:
+        return self.counts.tasks
+
+    @property
+    def completed(self) -> int:
+        return self.counts.reported
+
+    @property
+    def submitted(self) -> int:
+        return self.counts.submitted
+
+    @property
+    def overdue(self) -> int:
+        return self.counts.overdue
+
+    @property
+    def on_time(self) -> int:
+        return self.counts.on_time
+
+    @property
+    def due(self) -> int:
+        return self.counts.due
+
+    @property
     def completion(self) -> Decimal | None:
-        return share(self.completed, self.total)
+        return self.counts.completion
 
     @property
     def on_time_rate(self) -> Decimal | None:
-        return share(self.on_time, self.due)
+        return self.counts.on_time_rate
 
     @property
     def completion_pct(self) -> Decimal | None:
@@ -142,8 +152,8 @@ class Progress:
 
 @dataclass(frozen=True)
 class GridCell:
-    slots: int
-    completed: int
+    slots: int  # 任务数
+    completed: int  # 已报送
     rate: Decimal | None  # 得分率 over this group's scored slots (calc.unit_rates)
 
     @property
@@ -224,10 +234,20 @@ class FigureLine:
 class UnitLine:
     rate: calc.UnitRate
     vetoes: list[str]
+    score: ScoreFigures
+    complete: bool  # the whole cycle is scored: ranks are shown
 
     @property
     def rate_pct(self) -> Decimal | None:
         return percent(self.rate.rate)
+
+    @property
+    def rate_text(self) -> str:
+        return self.score.rate_scored_text
+
+    @property
+    def rank_text(self) -> str:
+        return figures.rank_text(self.rate.rank, complete=self.complete)
 
 
 @dataclass
@@ -249,8 +269,12 @@ class Dashboard:
         return self.cycle.results_are_published
 
     @property
-    def total_rate_pct(self) -> Decimal | None:
-        return percent(self.results.rollup.total.rate)
+    def score(self) -> ScoreFigures:
+        return figures.total_figures(self.results)
+
+    @property
+    def definitions(self) -> dict[str, str]:
+        return figures.DEFINITIONS
 
     @property
     def overdue_hidden(self) -> int:
@@ -301,8 +325,9 @@ def _grid(results: CycleResults, level1: list[LevelScore]) -> list[GridRow]:
         for slot in row.slots:
             for key in ((slot.unit.name, row.item.level1_number), (slot.unit.name, 0)):
                 tally = counts.setdefault(key, [0, 0])
-                tally[0] += 1
-                tally[1] += slot.status in COMPLETED_STATUSES
+                if not slot.not_applicable:
+                    tally[0] += 1
+                    tally[1] += figures.slot_is_reported(slot)
 
     def cell(unit: str, level: int, rate: Decimal | None) -> GridCell:
         slots, completed = counts.get((unit, level), (0, 0))
@@ -318,21 +343,17 @@ def _grid(results: CycleResults, level1: list[LevelScore]) -> list[GridRow]:
 
 
 def _progress(cycle: Cycle, slots: list[Slot], now: datetime) -> Progress:
-    first = first_submissions(cycle)
-    by_status: dict[str, int] = {}
-    on_time = 0
     for slot in slots:
-        by_status[slot.status] = by_status.get(slot.status, 0) + 1
-        submitted_at = first.get(slot.pk)
-        if submitted_at is not None and submitted_at <= _effective_deadline(slot, cycle):
-            on_time += 1
+        _effective_deadline(slot, cycle)
+    by_status: dict[str, int] = {}
+    for slot in slots:
+        if not slot.not_applicable:  # 不适用 is not a task (figures.TASKS)
+            by_status[slot.status] = by_status.get(slot.status, 0) + 1
     return Progress(
-        total=len(slots),
+        counts=figures.slot_counts(
+            slots, first_submitted=figures.cycle_first_submissions(cycle), now=now
+        ),
         statuses=[StatusCount(s.value, s.label, by_status.get(s.value, 0)) for s in SlotStatus],
-        completed=sum(1 for s in slots if s.status in COMPLETED_STATUSES),
-        submitted=sum(1 for s in slots if s.pk in first),
-        on_time=on_time,
-        due=sum(1 for s in slots if s.pk in first or slot_is_overdue(s, now)),
         deadline=cycle.deadline,
         days_left=days_left(cycle.deadline, now),
     )
@@ -352,9 +373,9 @@ def _slot_lists(
                 indicator=row.item.name,
                 unit=slot.unit.name,
                 deadline=deadline,
-                days_over=days_overdue(slot, now) if deadline < now else 0,
+                days_over=figures.days_overdue(slot, now) if deadline < now else 0,
             )
-            if slot_is_overdue(slot, now):
+            if figures.slot_is_overdue(slot, now, deadline=deadline):
                 overdue.append(line)
             if slot.status == SlotStatus.RETURNED:
                 returned.append(line)
@@ -434,6 +455,8 @@ def dashboard_for_cycle(*, cycle: Cycle, now: datetime | None = None) -> Dashboa
     slots = [slot for row in results.rows for slot in row.slots]
     level1, level2 = _levels(results)
     overdue, returned = _slot_lists(cycle, results, now)
+    by_unit = figures.unit_figures(results)
+    complete = figures.results_complete(results)
     return Dashboard(
         cycle=cycle,
         results=results,
@@ -441,7 +464,10 @@ def dashboard_for_cycle(*, cycle: Cycle, now: datetime | None = None) -> Dashboa
         level1=level1,
         level2=level2,
         grid=_grid(results, level1),
-        units=[UnitLine(u, results.unit_vetoes.get(u.unit, [])) for u in results.units],
+        units=[
+            UnitLine(u, results.unit_vetoes.get(u.unit, []), by_unit[u.unit], complete)
+            for u in results.units
+        ],
         overdue=overdue[:OVERDUE_LIST_LIMIT],
         overdue_total=len(overdue),
         returned=returned,

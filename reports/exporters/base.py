@@ -37,13 +37,16 @@ from reports.exporters.styles import (
     NOTE_FONT,
     TEXT,
     named_styles,
+    row_height,
     style_name,
+    text_lines,
 )
 from scoring.access import AnyUser
 
 CREATOR = "产改考核"
 
 BANNER_ROW, TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
+MAX_ROW_HEIGHT = 409.0  # points: Excel's limit
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class Row:
     values: Sequence[Any]
     emphasis: bool = False  # subtotal and total rows: bold on grey
     merge_keys: tuple[Hashable, ...] = ()  # one per Exporter.merge_columns
+    height: float | None = None  # printed height in points; None: Exporter.row_height
 
 
 class Exporter:
@@ -83,6 +87,9 @@ class Exporter:
     # 1-based columns in which each run of equal Row.merge_keys becomes one merged cell, the
     # value written once at the top, as in the district's Word tables.
     merge_columns: ClassVar[tuple[int, ...]] = ()
+    # Print fitted to the page width; False: the exporter sets page_setup.scale in finish()
+    # (Excel ignores manual page breaks on a sheet fitted to pages).
+    fit_to_width: ClassVar[bool] = True
     auto_filter: ClassVar[bool] = False
 
     first_row = FIRST_DATA_ROW  # the row rows() starts at, for the exporter's own formulas
@@ -111,6 +118,21 @@ class Exporter:
 
     def finish(self, ws: WriteOnlyWorksheet, *, last_row: int) -> None:
         """Called after the last row: charts and the like."""
+
+    def row_height(self, values: Sequence[Any]) -> float | None:
+        """The printed height of a data row in points, or None to leave it to the reader's app.
+
+        The base sizes rows to their wrapped text (styles.text_lines), up to Excel's largest
+        row; merged columns span several rows and do not count."""
+        lines = max(
+            (
+                text_lines(value, column.width)
+                for i, (value, column) in enumerate(zip(values, self.columns, strict=True), 1)
+                if isinstance(value, str) and i not in self.merge_columns
+            ),
+            default=1,
+        )
+        return min(MAX_ROW_HEIGHT, row_height(lines)) if lines > 1 else None
 
 
 class XlsxFile:
@@ -186,6 +208,8 @@ def _page_setup(ws: _StreamingSheet, exporter: Exporter) -> None:
     )
     xlsx.freeze_above(ws, row=FIRST_DATA_ROW)
     xlsx.set_a4_landscape(ws)
+    if not exporter.fit_to_width:  # the sheet properties are written before the first row
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
     xlsx.repeat_title_rows(ws, first=HEADER_ROW)
     xlsx.page_number_footer(ws)
     ws.oddHeader.left.text = _escape_header_footer(exporter.heading)
@@ -194,6 +218,14 @@ def _page_setup(ws: _StreamingSheet, exporter: Exporter) -> None:
             part.text = exporter.draft_mark
             part.color = "C00000"
     ws.row_dimensions[TITLE_ROW].height = 30
+    # Headers wrap inside their column, never into the first data row.
+    ws.row_dimensions[HEADER_ROW].height = header_height(exporter.columns)
+
+
+def header_height(columns: Sequence[Column]) -> float:
+    """The header row's height: its longest header wrapped in its column."""
+    lines = max((text_lines(c.header, c.width) for c in columns), default=1)
+    return max(20.0, row_height(lines))
 
 
 def _write_sheet(ws: _StreamingSheet, exporter: Exporter) -> tuple[dict[str, Any], int]:
@@ -229,6 +261,9 @@ def _write_sheet(ws: _StreamingSheet, exporter: Exporter) -> tuple[dict[str, Any
             if run and run[-1] == key:
                 values[column - 1] = None  # shown once, at the top of the merged run
             run.append(key)
+        height = row.height if row.height is not None else exporter.row_height(values)
+        if height is not None:  # write-only sheets take a row's height before the row
+            ws.row_dimensions[row_number].height = height
         ws.append(
             [
                 _cell(ws, value, column, row.emphasis, cached, f"{letter}{row_number}")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -13,9 +13,13 @@ from common.formats import timestamp_text
 from reports.exporters.base import Exporter, Formula
 from scoring import calculations as calc
 from scoring.access import user_reads_everything
-from scoring.models import Cycle, CycleIndicator, Slot, SlotStatus
-from scoring.models.slot import EDITABLE_STATUSES
+from scoring.models import Cycle, CycleIndicator, Slot
+from scoring.results import figures
 from scoring.results.selectors import CycleResults, cycle_results, slot_item_status
+
+# 逾期 and its days, as scoring.results.figures defines them for every page and sheet.
+slot_is_overdue = figures.slot_is_overdue
+days_overdue = figures.days_overdue
 
 SUMMARY_TITLE = "丰台区产改落实情况评价考核汇总表"
 COMMAND_LINE = "命令行"
@@ -34,6 +38,23 @@ class SummaryContext:
     @property
     def published(self) -> bool:
         return self.cycle.results_are_published
+
+    @property
+    def complete(self) -> bool:
+        """Every slot scored or 不适用: only then are ranks shown (figures.RANK)."""
+        return figures.results_complete(self.results)
+
+    @cached_property
+    def first_submitted(self) -> dict[int, datetime]:
+        return figures.cycle_first_submissions(self.cycle)
+
+    @cached_property
+    def counts(self) -> figures.SlotCounts:
+        """The cycle's 任务数, 已提交, 已报送, 逾期 and 按时提交率, as the dashboard counts."""
+        slots = [slot for row in self.results.rows for slot in row.slots]
+        return figures.slot_counts(
+            slots, first_submitted=self.first_submitted, now=self.generated_at
+        )
 
 
 def summary_context(*, cycle: Cycle, user=None, now: datetime | None = None) -> SummaryContext:
@@ -93,21 +114,6 @@ def slot_score(slot: Slot) -> Decimal | str:
     if status is calc.ItemStatus.UNSCORED:
         return UNSCORED
     return slot.score
-
-
-def slot_is_overdue(slot: Slot, now: datetime) -> bool:
-    """Not submitted and past its deadline; a submission the office returned has no deadline,
-    and a part the office marked 不适用 is owed by nobody."""
-    if slot.status not in EDITABLE_STATUSES or slot.not_applicable:
-        return False
-    if slot.status == SlotStatus.RETURNED and slot.returned_by_office:
-        return False
-    return now > slot.effective_deadline
-
-
-def days_overdue(slot: Slot, now: datetime) -> int:
-    """Whole days started since the deadline: two hours late is one day."""
-    return math.ceil((now - slot.effective_deadline) / timedelta(days=1))
 
 
 def rate_formula(earned_ref: str, possible_ref: str, earned, possible) -> Formula | None:

@@ -7,7 +7,6 @@ a few hundred at a time, with a fixed number of queries per chunk.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
@@ -20,6 +19,7 @@ from scoring.models import (
     SubmissionEvent,
     SubmissionVersion,
 )
+from scoring.results.figures import cycle_first_submissions
 
 CHUNK = 500
 
@@ -61,13 +61,8 @@ def cycle_slots_with_figures(cycle: Cycle) -> QuerySet[Slot]:
     )
 
 
-def first_submissions(cycle: Cycle) -> dict[int, datetime]:
-    """When each slot of the cycle was first submitted (version 1)."""
-    return dict(
-        SubmissionVersion.objects.filter(slot__cycle=cycle, number=1).values_list(
-            "slot_id", "submitted_at"
-        )
-    )
+# When each slot was first submitted: the one read of it, in scoring.results.figures.
+first_submissions = cycle_first_submissions
 
 
 def current_versions(slot_ids: list[int]) -> dict[int, SubmissionVersion]:

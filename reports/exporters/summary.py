@@ -36,6 +36,7 @@ from reports.exporters.summary_table import TableSheet
 from reports.exporters.summary_units import TodoSheet, UnitSheet
 from scoring.access import AnyUser
 from scoring.models import AdjustmentKind, Cycle, GradeLevel, ScoringMethod
+from scoring.results import figures
 
 
 class AboutSheet(SummarySheet):
@@ -75,26 +76,39 @@ class AboutSheet(SummarySheet):
         ]
         yield ["牵头单位权重", self._lead_weight(cycle), None]
         yield ["加分上限", "全区加分项合计不超过此数", cycle.bonus_cap]
-        yield [
-            "得分率",
-            "得分 ÷ 已评分指标的分值；未评分的指标不计为 0 分，不适用的指标不计入应得分。",
-            None,
-        ]
-        yield [
-            "单位得分率与排名",
-            "单位已评分任务的得分之和 ÷ 这些任务的分值之和；得分率相同的单位名次相同。",
-            None,
-        ]
-        yield [
-            "按时提交率",
-            "截止时间前首次提交的任务 ÷（已提交的任务 + 逾期未交的任务）。",
-            None,
-        ]
+        yield from self._figures()
         yield from self._adjustments()
         yield ["基础得分", "各三级指标得分之和", final.base]
         yield ["加分", f"加分项合计，上限 {num(cycle.bonus_cap)} 分", final.bonus]
         yield ["最终得分", "基础得分 + 加分", final.total]
         yield ["结论", f"{final.verdict}（一票否决）" if final.vetoed else "无一票否决事项", None]
+
+    def _figures(self) -> Iterator[list]:
+        """Each figure with this cycle's value and its one definition (figures.DEFINITIONS),
+        worded as on the dashboard."""
+        context = self.context
+        counts, score = context.counts, figures.total_figures(context.results)
+        rate = figures.percent(counts.on_time_rate)
+        completion = figures.percent(counts.completion)
+        na = f"（另有不适用 {counts.not_applicable} 项）" if counts.not_applicable else ""
+        values = {
+            figures.TASKS: f"{counts.tasks} 项{na}",
+            figures.SUBMITTED: f"{counts.submitted} 项",
+            figures.REPORTED: f"{counts.reported} 项",
+            figures.OVERDUE: f"{counts.overdue} 项",
+            figures.ON_TIME_RATE: (
+                f"{rate}%（{counts.on_time}/{counts.due}）" if rate is not None else "—"
+            ),
+            figures.COMPLETION: f"{completion}%" if completion is not None else "—",
+            figures.SCORED_POINTS: f"{figures.points_text(score.scored_points)} 分",
+            figures.POINTS: f"{figures.points_text(score.points)} 分",
+            figures.EARNED: f"{figures.points_text(score.earned)} 分",
+            figures.RATE_SCORED: score.rate_scored_text,
+            figures.RATE_TOTAL: score.rate_total_text,
+            figures.RANK: "见单位汇总" if context.complete else figures.RANK_PENDING,
+        }
+        for name, value in values.items():
+            yield [name, f"本周期：{value}\n口径：{figures.DEFINITIONS[name]}", None]
 
     @staticmethod
     def _lead_weight(cycle: Cycle) -> str:

@@ -13,29 +13,53 @@ the rows whose 得分 is a number, and SUMIFS(…, 序号, ">0") keeps subtotal 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
-from itertools import groupby
+from itertools import groupby, product
+
+from openpyxl.worksheet.pagebreak import Break
 
 from common.formats import num
-from indicators.exports import COLUMN_WIDTHS as CATALOGUE_WIDTHS
 from indicators.exports import HEADERS as CATALOGUE_HEADERS
-from reports.exporters.base import Column, Formula, Row
+from reports.exporters.base import Column, Formula, Row, header_height
 from reports.exporters.context import (
     NOT_APPLICABLE,
     UNSCORED,
     SummarySheet,
     rate_formula,
 )
-from reports.exporters.styles import CENTER, PERCENT, POINTS, TEXT
+from reports.exporters.styles import (
+    CENTER,
+    MARGINS,
+    PERCENT,
+    POINTS,
+    PRINTABLE_HEIGHT,
+    TEXT,
+    fit_width_scale,
+    row_height,
+    text_lines,
+)
 from scoring import calculations as calc
 from scoring.models import AdjustmentKind
+from scoring.results import figures
 from scoring.results.selectors import IndicatorRow
 
-# As in the catalogue export: 一级, 二级 and 序号 are short labels, centred.
+# The catalogue export's columns (一级, 二级 and 序号 short labels, centred), narrowed so the
+# whole table prints on A4 landscape at a readable size: the long texts wrap instead.
+PRINT_WIDTHS = {"A": 8, "B": 11, "C": 6, "D": 20, "E": 50, "F": 15}
 _CATALOGUE_COLUMNS = tuple(
-    Column(header, CATALOGUE_WIDTHS[letter], CENTER if letter in "ABC" else TEXT)
+    Column(header, PRINT_WIDTHS[letter], CENTER if letter in "ABC" else TEXT)
     for header, letter in zip(CATALOGUE_HEADERS, "ABCDEF", strict=True)
 )
+# The widths tried for the long columns (see TableSheet._print_columns).
+LONG_WIDTHS = {
+    "D": (16, 18, 22),
+    "E": (52, 60, 66, 72, 80),
+    "F": (18, 22, 26),
+    "K": (10, 14),
+}
+# Room the banner and title take above the table on the first page (points).
+FIRST_PAGE_EXTRA = 50.0
 
 
 def _scored_points(subtotal: calc.Subtotal):
@@ -48,37 +72,105 @@ class TableSheet(SummarySheet):
     sheet_title = "总表"
     columns = (
         *_CATALOGUE_COLUMNS,
-        Column("分值", 9, POINTS),
-        Column("得分", 9, POINTS),
-        Column("得分率", 10, PERCENT),
-        Column("状态", 10, CENTER),
-        Column("评语", 40),
+        Column("分值", 7, POINTS),
+        Column("得分", 7, POINTS),
+        Column("得分率", 8, PERCENT),
+        Column("状态", 8, CENTER),
+        Column("评语", 14),
     )
     merge_columns = (1, 2)
+    fit_to_width = False  # a scale of its own, so the page breaks between 一级 hold
+
+    def __init__(self, context):
+        super().__init__(context)
+        self._group_ends: list[int] = []  # the 合计 row of each 一级
+        self._group_heights: list[float] = []  # printed height of each 一级's rows
+        self.columns = self._print_columns()
+
+    def _print_columns(self) -> tuple[Column, ...]:
+        """The widths of 三级指标, 指标具体内涵, 责任单位 and 评语 that print the table largest.
+
+        Wider columns mean fewer wrapped lines but a smaller scale to fit the page width;
+        every 一级 block must also fit one page's height. A few widths are tried on this
+        cycle's own texts (a few milliseconds) and the one with the largest scale is kept."""
+        base = type(self).columns
+        best: tuple[int, tuple[Column, ...]] | None = None
+        for d, e, f, k in product(*LONG_WIDTHS.values()):
+            widths = {3: d, 4: e, 5: f, 10: k}
+            self.columns = tuple(
+                replace(c, width=widths.get(i, c.width)) for i, c in enumerate(base)
+            )
+            for _ in self.rows():
+                pass
+            scale = self.print_scale()
+            if best is None or scale > best[0]:
+                best = (scale, self.columns)
+        return best[1]
+
+    default_height = 20.0  # points: a one-line row as LibreOffice and Excel draw it
+
+    def _sized(self, rows: list[Row], label: str, column: Column) -> list[Row]:
+        """`rows` with their heights fixed, the last one taller if the merged `label` beside
+        them needs more room than they have."""
+        heights = [self.row_height(r.values) or self.default_height for r in rows]
+        needed = row_height(text_lines(label, column.width))
+        heights[-1] += max(0.0, needed - sum(heights))
+        return [replace(r, height=h) for r, h in zip(rows, heights, strict=True)]
 
     def rows(self) -> Iterator[Row]:
         results = self.context.results
         r = self.first_row
         level1_totals: list[int] = []
+        self._group_ends, self._group_heights = [], []
         for level1, level1_rows in groupby(results.rows, key=lambda x: x.item.level1_number):
             block_first = r
+            block: list[Row] = []
             level2_totals: list[int] = []
             level1_label = ""
             for level2, level2_rows in groupby(level1_rows, key=lambda x: x.item.level2_number):
                 first = r
+                run: list[Row] = []
                 for row in level2_rows:
                     level1_label, level2_label = row.item.level1_label, row.item.level2_label
-                    yield self._indicator(row, r)
+                    run.append(self._indicator(row, r))
                     r += 1
-                yield self._level2_total(level1, level1_label, level2, level2_label, first, r)
+                run.append(self._level2_total(level1, level1_label, level2, level2_label, first, r))
+                block += self._sized(run, level2_label, self.columns[1])
                 level2_totals.append(r)
                 r += 1
-            yield self._level1_total(level1, level1_label, block_first, level2_totals, r)
+            block.append(self._level1_total(level1, level1_label, block_first, level2_totals, r))
+            block[-1] = replace(
+                block[-1], height=self.row_height(block[-1].values) or self.default_height
+            )
             level1_totals.append(r)
+            self._group_ends.append(r)
+            self._group_heights.append(sum(row.height for row in block))
+            yield from block
             r += 1
         yield self._total(level1_totals, r)
         yield self._bonus()
         yield self._final(total_row=r, bonus_row=r + 1)
+
+    def print_scale(self) -> int:
+        """The largest scale at which the columns fit the page width and every 一级 block,
+        under the repeated header (and, on the first page, the title), fits one page."""
+        scale = fit_width_scale(c.width for c in self.columns)
+        header = header_height(self.columns)
+        for i, height in enumerate(self._group_heights):
+            needed = header + height + (FIRST_PAGE_EXTRA if i == 0 else 0)
+            # 3 % to spare for the difference between this estimate and the printing app.
+            scale = min(scale, int(PRINTABLE_HEIGHT / needed * 97))
+        return max(scale, 10)
+
+    def finish(self, ws, *, last_row: int) -> None:
+        """Each 一级 starts a page, so no merged 一级 or 二级 cell is split by a page end.
+
+        A manual break needs a fixed scale: Excel ignores breaks when fitting to pages."""
+        for end in self._group_ends[:-1]:
+            ws.row_breaks.append(Break(id=end))
+        ws.page_setup.scale = self.print_scale()
+        for side, inches in MARGINS.items():
+            setattr(ws.page_margins, side, inches)
 
     def _indicator(self, row: IndicatorRow, r: int) -> Row:
         item, result = row.item, row.result
@@ -193,7 +285,7 @@ class TableSheet(SummarySheet):
                     total.earned,
                     _scored_points(total),
                 ),
-                None,
+                figures.total_figures(results).scored_note or None,
                 None,
             ],
             emphasis=True,

@@ -3,121 +3,116 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from reports.exporters import reads
 from reports.exporters.base import Column, Formula, Row
 from reports.exporters.context import SummarySheet, days_overdue, rate_formula, slot_is_overdue
 from reports.exporters.styles import CENTER, DATETIME, INTEGER, PERCENT, POINTS
 from scoring.models import Slot, SlotStatus
-
-RATE_STEP = Decimal("0.0001")
-
-
-@dataclass
-class _Progress:
-    slots: int = 0
-    submitted: int = 0  # submitted at least once
-    approved: int = 0
-    returned: int = 0  # returned and not yet resubmitted
-    overdue: int = 0  # not submitted and past the deadline
-    on_time: int = 0  # first submitted by the deadline
-    due: int = 0  # submitted, or past the deadline
-
-    def on_time_rate(self) -> Decimal | None:
-        if not self.due:
-            return None
-        return (Decimal(self.on_time) / Decimal(self.due)).quantize(RATE_STEP, ROUND_HALF_UP)
-
-    def add(self, other: _Progress) -> None:
-        for field in fields(self):
-            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+from scoring.results import figures
 
 
 class UnitSheet(SummarySheet):
+    """Each unit's slot counts and scores, as scoring.results.figures defines them."""
+
     name = "summary_units"
     sheet_title = "单位汇总"
     columns = (
-        Column("排名", 6, CENTER),
-        Column("单位", 16),
-        Column("任务数", 8, INTEGER),
-        Column("已提交", 8, INTEGER),
-        Column("已通过", 8, INTEGER),
-        Column("已退回", 8, INTEGER),
-        Column("逾期未交", 8, INTEGER),
-        Column("按时提交率", 10, PERCENT),
-        Column("应得分值（已评分）", 12, POINTS),
-        Column("实得分值", 10, POINTS),
-        Column("得分率", 10, PERCENT),
-        Column("一票否决", 24),
+        Column(figures.RANK, 11, CENTER),
+        Column("单位", 14),
+        Column(figures.TASKS, 7, INTEGER),
+        Column(figures.SUBMITTED, 7, INTEGER),
+        Column(figures.REPORTED, 7, INTEGER),
+        Column("已通过", 7, INTEGER),
+        Column("已退回", 7, INTEGER),
+        Column(figures.OVERDUE, 7, INTEGER),
+        Column(figures.ON_TIME_RATE, 9, PERCENT),
+        Column(figures.POINTS, 9, POINTS),
+        Column(figures.SCORED_POINTS, 9, POINTS),
+        Column(figures.EARNED, 9, POINTS),
+        Column(figures.RATE_SCORED, 11, PERCENT),
+        Column(figures.RATE_TOTAL, 11, PERCENT),
+        Column("一票否决", 20),
     )
 
-    def progress(self) -> dict[str, _Progress]:
+    def progress(self) -> dict[str, figures.SlotCounts]:
         """Slot counts per unit name, from the slots the results already hold."""
-        now = self.context.generated_at
-        first = reads.first_submissions(self.context.cycle)
-        by_unit: dict[str, _Progress] = {}
-        for row in self.context.results.rows:
-            for slot in row.slots:
-                p = by_unit.setdefault(slot.unit.name, _Progress())
-                p.slots += 1
-                p.submitted += slot.current_version > 0
-                p.approved += slot.status == SlotStatus.APPROVED
-                p.returned += slot.status == SlotStatus.RETURNED
-                overdue = slot_is_overdue(slot, now)
-                p.overdue += overdue
-                submitted_at = first.get(slot.pk)
-                p.on_time += submitted_at is not None and submitted_at <= slot.effective_deadline
-                p.due += submitted_at is not None or overdue
-        return by_unit
+        slots = [slot for row in self.context.results.rows for slot in row.slots]
+        return figures.slot_counts_by_unit(
+            slots,
+            first_submitted=self.context.first_submitted,
+            now=self.context.generated_at,
+        )
 
     def rows(self) -> Iterator[Row]:
         results = self.context.results
         progress = self.progress()
-        total = _Progress()
+        scores = figures.unit_figures(results)
+        complete = self.context.complete
+        statuses: dict[str, list[str]] = {}
+        for row in results.rows:
+            for slot in row.slots:
+                if not slot.not_applicable:
+                    statuses.setdefault(slot.unit.name, []).append(slot.status)
+        total = figures.SlotCounts()
         r = self.first_row
         for unit in results.units:
-            p = progress[unit.unit]
-            total.add(p)
+            p = progress.get(unit.unit, figures.SlotCounts())
+            score = scores[unit.unit]
+            total += p
+            own = statuses.get(unit.unit, [])
             yield Row(
                 [
-                    unit.rank,
+                    figures.rank_value(unit.rank, complete=complete),
                     unit.unit,
-                    p.slots,
+                    p.tasks,
                     p.submitted,
-                    p.approved,
-                    p.returned,
+                    p.reported,
+                    own.count(SlotStatus.APPROVED),
+                    own.count(SlotStatus.RETURNED),
                     p.overdue,
-                    p.on_time_rate(),
-                    unit.points_possible,
-                    unit.points_earned,
-                    rate_formula(f"J{r}", f"I{r}", unit.points_earned, unit.points_possible),
+                    p.on_time_rate,
+                    score.points,
+                    score.scored_points,
+                    score.earned,
+                    rate_formula(f"L{r}", f"K{r}", score.earned, score.scored_points),
+                    rate_formula(f"L{r}", f"J{r}", score.earned, score.points),
                     "\n".join(results.unit_vetoes.get(unit.unit, ())),
                 ]
             )
             r += 1
         last = r - 1
-        possible = sum((u.points_possible for u in results.units), Decimal(0))
-        earned = sum((u.points_earned for u in results.units), Decimal(0))
         sums = [
             Formula(f"=SUM({c}{self.first_row}:{c}{last})", v)
             for c, v in zip(
-                "CDEFG",
-                (total.slots, total.submitted, total.approved, total.returned, total.overdue),
+                "CDEFGH",
+                (
+                    total.tasks,
+                    total.submitted,
+                    total.reported,
+                    sum(v.count(SlotStatus.APPROVED) for v in statuses.values()),
+                    sum(v.count(SlotStatus.RETURNED) for v in statuses.values()),
+                    total.overdue,
+                ),
                 strict=True,
             )
         ]
+        possible = sum((scores[u.unit].points for u in results.units), Decimal(0))
+        scored = sum((scores[u.unit].scored_points for u in results.units), Decimal(0))
+        earned = sum((scores[u.unit].earned for u in results.units), Decimal(0))
         yield Row(
             [
-                None,
+                None if complete else figures.RANK_PENDING,
                 "合计",
                 *sums,
-                total.on_time_rate(),
-                Formula(f"=SUM(I{self.first_row}:I{last})", possible),
-                Formula(f"=SUM(J{self.first_row}:J{last})", earned),
-                rate_formula(f"J{r}", f"I{r}", earned, possible),
-                None,
+                total.on_time_rate,
+                Formula(f"=SUM(J{self.first_row}:J{last})", possible),
+                Formula(f"=SUM(K{self.first_row}:K{last})", scored),
+                Formula(f"=SUM(L{self.first_row}:L{last})", earned),
+                rate_formula(f"L{r}", f"K{r}", earned, scored),
+                rate_formula(f"L{r}", f"J{r}", earned, possible),
+                figures.ScoreFigures(earned, scored, possible, complete).scored_note,
             ],
             emphasis=True,
         )

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.formats import timestamp_text
-from scoring.models import Cycle, CycleStatus, NoticeKind, Notification, Slot, SlotStatus
+from scoring.models import Cycle, CycleStatus, NoticeKind, Notification, Slot
+from scoring.results import figures
 from units.models import Unit
 from units.roles import ROLE_GROUPS, Role
 
@@ -22,7 +23,8 @@ logger = logging.getLogger(__name__)
 User = get_user_model()
 
 
-OUTSTANDING = (SlotStatus.NOT_STARTED, SlotStatus.DRAFT, SlotStatus.RETURNED)
+# What the unit still owes (figures.slot_owed): the query narrows, slot_owed decides.
+OUTSTANDING = tuple(figures.UNIT_OWES)
 
 
 def unit_users(unit: Unit, *, approvers_only: bool = False):
@@ -130,14 +132,13 @@ def reminders_send(*, today: date | None = None, dry_run: bool = False) -> list[
     today = today or timezone.localdate()
     sent: list[tuple[str, str]] = []
     for cycle in Cycle.objects.filter(status=CycleStatus.OPEN):
-        slots = Slot.objects.filter(cycle=cycle, status__in=OUTSTANDING).select_related(
-            "unit", "cycle"
-        )
+        slots = Slot.objects.filter(
+            cycle=cycle, status__in=OUTSTANDING, not_applicable=False
+        ).select_related("unit", "cycle")
         by_unit: dict[int, list[Slot]] = {}
         for slot in slots:
-            if slot.status == SlotStatus.RETURNED and slot.returned_by_office:
-                continue  # no deadline applies to a submission the office returned
-            by_unit.setdefault(slot.unit_id, []).append(slot)
+            if figures.slot_owed(slot):  # 逾期's rule: office returns and 不适用 owe nothing
+                by_unit.setdefault(slot.unit_id, []).append(slot)
         for unit_slots in by_unit.values():
             unit = unit_slots[0].unit
             deadline = min(s.effective_deadline for s in unit_slots)

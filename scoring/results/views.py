@@ -14,6 +14,7 @@ from common.forms import form_errors
 from common.http import client_ip
 from scoring.access import office_cycle, reader_cycle, user_is_office
 from scoring.models import AdjustmentKind
+from scoring.results import figures
 from scoring.results import selectors as scoring_results
 from scoring.results.forms import AdjustmentForm, OverrideForm
 from scoring.results.services import adjustment_add, indicator_override
@@ -27,8 +28,15 @@ def cycle_results(request, pk: int):
     """Scores per indicator, 二级, 一级 and in total; bonus and vetoes; units by 得分率."""
     cycle = reader_cycle(request, pk)
     results = scoring_results.cycle_results(cycle)
+    complete = figures.results_complete(results)
+    by_unit = figures.unit_figures(results)
     units = [
-        {"rate": u, "pct": pct(u.rate), "vetoes": results.unit_vetoes.get(u.unit, [])}
+        {
+            "rate": u,
+            "pct": by_unit[u.unit].rate_scored_text,
+            "rank": figures.rank_text(u.rank, complete=complete),
+            "vetoes": results.unit_vetoes.get(u.unit, []),
+        }
         for u in results.units
     ]
     district = [a for a in results.adjustments if a.unit_id is None]
@@ -46,6 +54,7 @@ def cycle_results(request, pk: int):
         ),
         "total": results.rollup.total,
         "total_pct": pct(results.rollup.total.rate),
+        "score": figures.total_figures(results),
         "final": results.final,
         "bonus_claimed": bonus_claimed,
         "bonus_capped": bonus_claimed > results.final.bonus,

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     ExpressionWrapper,
     F,
@@ -16,7 +15,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    When,
 )
 from django.http import QueryDict
 from django.utils import timezone
@@ -29,19 +27,16 @@ from scoring.models import (
     CycleIndicator,
     EventAction,
     Slot,
-    SlotStatus,
     SubmissionEvent,
     SubmissionVersion,
 )
+from scoring.results import figures
+from scoring.results.figures import slot_is_overdue
 from scoring.review.diff import text_diff_html
 from scoring.review.forms import ALL_STATUSES, QueueFilterForm, default_status, queue_filter_form
 
 # A slot waits for the office from its latest submit (no unit approver) or sign-off (approver).
 WAITING_SINCE = (EventAction.SUBMITTED, EventAction.FORWARDED)
-
-
-# A slot is overdue when its deadline passed before it reached the office.
-REACHED_OFFICE = (SlotStatus.SUBMITTED, SlotStatus.APPROVED)
 
 
 @dataclass
@@ -86,7 +81,7 @@ def queue_from_params(params: QueryDict, *, default_cycle: Cycle | None) -> Queu
         others &= Q(indicator__level2=data["level2"])
         query["level2"] = data["level2"].pk
     if overdue:
-        others &= Q(deadline_at__lt=timezone.now()) & ~Q(status__in=REACHED_OFFICE)
+        others &= figures.overdue_q(timezone.now())
         query["overdue"] = "1"
     return Queue(
         form=form,
@@ -114,10 +109,7 @@ def queue_slots(user, cycle: Cycle) -> QuerySet[Slot]:
         .annotate(
             waiting_since=Subquery(waiting_since),
             points=Subquery(points),
-            deadline_at=Case(
-                When(deadline_extension__gt=F("cycle__deadline"), then=F("deadline_extension")),
-                default=F("cycle__deadline"),
-            ),
+            deadline_at=figures.effective_deadline_expression(),
         )
         .order_by(
             F("waiting_since").asc(nulls_last=True),
@@ -163,7 +155,7 @@ def queue_rows_mark(slots: Iterable[Any], *, now: datetime) -> None:
     """Give each slot listed from queue_slots (annotated with deadline_at and points) its
     `is_overdue` for the queue template, and its points at 0.01."""
     for slot in slots:
-        slot.is_overdue = slot.deadline_at < now and slot.status not in REACHED_OFFICE
+        slot.is_overdue = slot_is_overdue(slot, now, deadline=slot.deadline_at)
         if slot.points is not None:
             # SQLite returns a subquery's decimal unquantized (1.18000000000000).
             slot.points = slot.points.quantize(CENT)

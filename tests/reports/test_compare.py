@@ -100,23 +100,38 @@ def test_units_side_by_side_equal_cycle_results(leader_client, cycles):
             cells = rows[u.unit]
             assert cells[side] == f"{u.points_earned} / {u.points_possible}"
             assert cells[side + 1] == pct(u.rate)
-            assert cells[side + 2] == (str(u.rank) if u.rank else "—")
-    # 区人社局: 2025 5.61 of 5.61 (100%, rank 1) → 2026 0.86 of 1.07 (80.37%, rank 2):
-    # 80.37 − 100 = −19.63 points, down one place.
+            # Neither cycle is fully scored, so neither ranks (figures.RANK).
+            assert cells[side + 2] == "未完成评分"
+    # 区人社局: 2025 5.61 of 5.61 (100%) → 2026 0.86 of 1.07 (80.37%). Both years score a
+    # sliver of the unit's work, so "−19.63 points, down one place" would compare unlike
+    # with unlike: no difference and no change of place is given.
     assert rows["区人社局"] == [
         "区人社局",
         "5.61 / 5.61",
         "100.00%",
-        "1",
+        "未完成评分",
         "0.86 / 1.07",
         "80.37%",
-        "2",
-        "-19.63",
-        "↓1",
+        "未完成评分",
+        "—",
+        "—",
     ]
-    # 区总工会 stays first; 区委组织部 was scored in 2025 only.
-    assert rows["区总工会"][-2:] == ["0", "持平"]
-    assert rows["区委组织部"][4:] == ["0.00 / 0.00", "未评分", "—", "—", "—"]
+    assert rows["区总工会"][-2:] == ["—", "—"]
+    assert rows["区委组织部"][4:] == ["0.00 / 0.00", "未评分", "未完成评分", "—", "—"]
+
+
+def test_totals_of_unfinished_scoring_are_not_compared(leader_client, cycles):
+    """2025年度 is archived with six slots scored, 2026年度 open with two: both 得分率 say
+    what they are over and the difference says why there is none."""
+    a, b = cycles
+    html = page(leader_client, a, b)
+    cmp = comparison.cycles_compare(a=a, b=b)
+    assert not cmp.comparable and cmp.total_rate_diff_pct is None
+    assert cmp.not_comparable == "2025年度、2026年度评分未完成，不可比"
+    assert "2025年度、2026年度评分未完成，不可比" in html
+    assert cmp.score_a.rate_scored_text.endswith(" / 100 分）")
+    assert f"<td>{cmp.score_a.rate_scored_text}</td>" in html
+    assert f"<td>{cmp.score_b.rate_scored_text}</td>" in html
 
 
 def test_indicators_side_by_side_equal_cycle_results(leader_client, cycles):
@@ -205,8 +220,8 @@ def test_download_equals_the_page_and_is_audited(leader_client, cycles):
             assert (row[side + 2] is None) == (u.rate is None)
             if u.rate is not None:
                 assert Decimal(str(row[side + 2])) == u.rate
-            assert row[side + 3] == u.rank
-    assert units["区人社局"][-2:] == (-19.63, -1)  # percentage points, places
+            assert row[side + 3] == "未完成评分"
+    assert units["区人社局"][-2:] == (None, None)  # unlike is not compared with unlike
     indicators = list(wb["指标对比"].iter_rows(min_row=FIRST_DATA_ROW, values_only=True))
     assert len(indicators) == 80 + 2
     assert indicators[-1][1] == "总分"

@@ -129,21 +129,23 @@ def test_unit_ranking_equals_unit_rates(leader_client, demo):
     html = leader_client.get(reverse("reports:dashboard")).content.decode()
     units = cycle_results(demo).units
     rows = body_rows(html, "unit-ranking")
-    assert [(r[0], r[1], r[2], r[3], r[4]) for r in rows] == [
-        (
-            str(u.rank) if u.rank else "—",
-            u.unit,
-            str(u.points_earned),
-            str(u.points_possible),
-            pct(u.rate),
-        )
-        for u in units
+    assert [(r[1], r[2], r[3]) for r in rows] == [
+        (u.unit, str(u.points_earned), str(u.points_possible)) for u in units
     ]
-    # 区总工会 1.12 of 1.12 → 100%, rank 1; 区人社局 0.86 of 1.07 = 0.8037 → rank 2; the ten
-    # units with nothing scored have no rate and no rank (never 0%).
-    assert rows[0][:5] == ["1", "区总工会", "1.12", "1.12", "100.00%"]
-    assert rows[1][:5] == ["2", "区人社局", "0.86", "1.07", "80.37%"]
-    assert all(r[0] == "—" and r[4] == "未评分" for r in rows[2:])
+    # Scoring is far from complete, so nobody has a place yet (figures.RANK), and every rate
+    # says what it is over: 区总工会 1.12 of 1.12 scored, of 78.38 分 applicable to it;
+    # 区人社局 0.86 of 1.07 = 0.8037; the ten units with nothing scored have no rate (never 0%).
+    assert all(r[0] == "未完成评分" for r in rows)
+    assert rows[0][:5] == [
+        "未完成评分",
+        "区总工会",
+        "1.12",
+        "1.12",
+        "100.00%（已评 1.12 / 78.38 分）",
+    ]
+    assert rows[1][1:4] == ["区人社局", "0.86", "1.07"]
+    assert rows[1][4].startswith("80.37%（已评 1.07 / ")
+    assert all(r[4].startswith("未评分（已评 0 / ") for r in rows[2:])
     assert len(rows) == 12
 
 
@@ -153,10 +155,11 @@ def test_progress_counts_by_status(leader_client, demo):
     counts = Counter(Slot.objects.filter(cycle=demo).values_list("status", flat=True))
     assert {s.value: s.count for s in progress.statuses} == {s: counts[s] for s in SlotStatus}
     assert progress.total == 328
-    # Handed in: 5 待区产改办审核 + 2 已通过 + 1 待单位审核; 已退回 is back with the unit.
-    assert progress.completed == 8
+    # 已报送 (reached the office): 5 待区产改办审核 + 2 已通过; 已提交 adds the 1 待单位审核;
+    # 已退回 is back with the unit (figures.REPORTED, figures.SUBMITTED).
+    assert (progress.completed, progress.submitted) == (7, 8)
     # Nine slots were ever submitted (已退回 included), all well before the deadline.
-    assert (progress.submitted, progress.on_time, progress.on_time_pct) == (9, 9, Decimal("100"))
+    assert (progress.due, progress.on_time, progress.on_time_pct) == (9, 9, Decimal("100"))
     assert progress.days_left in (29, 30)
     html = response.content.decode()
     for status, n in counts.items():
@@ -173,7 +176,7 @@ def test_on_time_rate_uses_each_slots_effective_deadline(leader_client, demo):
     Slot.objects.filter(pk=extended.pk).update(deadline_extension=now + timedelta(days=7))
 
     dash = leader_client.get(reverse("reports:dashboard")).context["dash"]
-    assert (dash.progress.submitted, dash.progress.on_time) == (9, 1)
+    assert (dash.progress.submitted, dash.progress.on_time) == (8, 1)
     assert dash.progress.due == 9 + 319
     assert dash.progress.on_time_rate == Decimal("0.0030")
     assert dash.progress.days_left == -1
@@ -199,13 +202,7 @@ def test_grid_completion_and_rates(leader_client, demo):
             assert cell.slots == slots.count()
             assert (
                 cell.completed
-                == slots.filter(
-                    status__in=[
-                        SlotStatus.PENDING_APPROVAL,
-                        SlotStatus.SUBMITTED,
-                        SlotStatus.APPROVED,
-                    ]
-                ).count()
+                == slots.filter(status__in=[SlotStatus.SUBMITTED, SlotStatus.APPROVED]).count()
             )
             # 得分率 by hand: scored slots' scores over their points, unscored left out.
             scored = [s for s in slots if slot_item_status(s) is calc.ItemStatus.SCORED]

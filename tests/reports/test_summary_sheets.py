@@ -27,31 +27,37 @@ def _local(dt):
 
 
 def test_unit_sheet_equals_the_unit_rates_and_the_slot_counts(scored):
+    """Columns as scoring.results.figures defines them: 任务数 and the counts leave 不适用
+    out; 已提交 is 待单位审核 / 待区产改办审核 / 已通过, 已报送 the last two; ranks wait
+    for complete scoring."""
     wb, values = render(scored)
     rows, stored = _rows(wb["单位汇总"]), _rows(values["单位汇总"])
     results = cycle_results(scored)
     assert len(rows) == len(results.units) + 1
     for row, value_row, unit in zip(rows, stored, results.units, strict=False):
-        slots = Slot.objects.filter(cycle=scored, unit__name=unit.unit)
-        assert row[:2] == (unit.rank, unit.unit)
-        assert row[2:7] == (
+        slots = Slot.objects.filter(cycle=scored, unit__name=unit.unit).exclude(not_applicable=True)
+        assert row[:2] == ("未完成评分", unit.unit)
+        assert row[2:8] == (
             slots.count(),
-            slots.filter(current_version__gt=0).count(),
+            slots.filter(
+                status__in=[SlotStatus.PENDING_APPROVAL, SlotStatus.SUBMITTED, SlotStatus.APPROVED]
+            ).count(),
+            slots.filter(status__in=[SlotStatus.SUBMITTED, SlotStatus.APPROVED]).count(),
             slots.filter(status=SlotStatus.APPROVED).count(),
             slots.filter(status=SlotStatus.RETURNED).count(),
             0,  # nothing is overdue a month before the deadline
         )
         submitted = slots.filter(current_version__gt=0).count()
-        assert row[7] == (1 if submitted else None)  # all submitted on time
-        assert (num(row[8]), num(row[9])) == (unit.points_possible, unit.points_earned)
-        assert rate(value_row[10]) == unit.rate
-        assert row[11] == ("发生重大安全生产责任事故" if unit.unit == "区总工会" else None)
+        assert row[8] == (1 if submitted else None)  # all submitted on time
+        assert (num(row[10]), num(row[11])) == (unit.points_possible, unit.points_earned)
+        assert rate(value_row[12]) == unit.rate
+        assert row[14] == ("发生重大安全生产责任事故" if unit.unit == "区总工会" else None)
     total, total_values = rows[-1], stored[-1]
     last = FIRST + len(results.units) - 1
-    assert total[1] == "合计"
+    assert total[:2] == ("未完成评分", "合计")
     assert total[2] == f"=SUM(C{FIRST}:C{last})"
-    assert total_values[2] == Slot.objects.filter(cycle=scored).count()
-    assert num(total_values[9]) == sum(u.points_earned for u in results.units)
+    assert total_values[2] == Slot.objects.filter(cycle=scored, not_applicable=False).count()
+    assert num(total_values[11]) == sum(u.points_earned for u in results.units)
 
 
 def test_overdue_and_on_time_after_the_deadline(scored):
@@ -66,9 +72,9 @@ def test_overdue_and_on_time_after_the_deadline(scored):
         .exclude(not_applicable=True)
         .count()
     )
-    submitted = rsj.filter(current_version__gt=0).count()
-    assert units["区人社局"][6] == not_submitted
-    assert num(units["区人社局"][7]) == (
+    submitted = rsj.filter(current_version__gt=0).exclude(not_applicable=True).count()
+    assert units["区人社局"][7] == not_submitted
+    assert num(units["区人社局"][8]) == (
         Decimal(submitted) / Decimal(submitted + not_submitted)
     ).quantize(Decimal("0.0001"))
     todo = _rows(wb["待办与逾期"])

@@ -193,7 +193,9 @@ def test_the_page_shows_the_calculated_numbers(client, request, scored, viewer):
     assert text_of(response, "total-earned") == f"{rollup.total.earned:.2f}" == "24.50"
     assert text_of(response, "total-points") == f"{rollup.total.points:.2f}" == "35.00"
     assert text_of(response, "total-unscored") == "5.00"
-    assert text_of(response, "total-rate") == "81.67%"
+    # Scoring is incomplete (44 and part of 64 are open): the rate says what it is over.
+    assert text_of(response, "total-rate") == "81.67%（已评 30 / 35 分）"
+    assert text_of(response, "total-rate-total") == "70.00%（已评 30 / 35 分）"  # 24.5 ÷ 35
     assert text_of(response, "final-bonus") == f"{final.bonus:.2f}" == "5.00"
     assert text_of(response, "final-total") == f"{final.total:.2f}" == "29.50"
     assert "加分项合计 7 分，超过本周期加分上限，按 5 分计。" in page
@@ -229,20 +231,30 @@ def test_the_page_shows_the_calculated_numbers(client, request, scored, viewer):
         assert text.startswith(f"{subtotal.earned:.2f} / {subtotal.points:.2f}")
 
     rsj_slots = Slot.objects.filter(cycle=scored, unit__code="rsj").count()
+    # While anything is unscored no unit has a place (figures.RANK): 1, 2, 3, 3 are held back.
+    pending = "未完成评分"
     rows = {
-        "区总工会": ["1", "区总工会", "100.00%", "5.00/5.00"],
-        "区教委": ["2", "区教委", "90.00%", "9.00/10.00"],
-        "区人社局": ["3", "区人社局", "70.00%", "21.00/30.00", "4", str(rsj_slots - 5), "1"],
-        "区发改委": ["3", "区发改委", "70.00%", "7.00/10.00"],
-        "区国资委": ["—", "区国资委", "—", "—", "0"],
+        "区总工会": [pending, "区总工会"],
+        "区教委": [pending, "区教委"],
+        "区人社局": [pending, "区人社局"],
+        "区发改委": [pending, "区发改委"],
+        "区国资委": [pending, "区国资委"],
+    }
+    rests = {
+        "区总工会": ["5.00/5.00"],
+        "区教委": ["9.00/10.00"],
+        "区人社局": ["21.00/30.00", "4", str(rsj_slots - 5), "1"],
+        "区发改委": ["7.00/10.00"],
+        "区国资委": ["—", "0"],
     }
     order = [m for m in re.findall(r'<tr data-unit="([^"]+)"', page)]
     assert order[:4] == ["区总工会", "区教委", "区人社局", "区发改委"]
     for unit, expected in rows.items():
         cells = _cells(page, f'<tr data-unit="{unit}"')
-        assert cells[: len(expected)] == expected, unit
+        assert cells[:2] == expected, unit
+        assert cells[3 : 3 + len(rests[unit])] == rests[unit], unit
         rate = units[unit].rate
-        assert cells[2] == ("—" if rate is None else f"{rate * 100:.2f}%")
+        assert cells[2].startswith(("未评分" if rate is None else f"{rate * 100:.2f}%") + "（已评")
     assert _cells(page, '<tr data-unit="区发改委"')[-1] == "不合格：数据造假"
     # Units still waiting for scores are counted as waiting, never as 0 分.
     assert int(_cells(page, '<tr data-unit="区国资委"')[5]) >= 1
@@ -258,5 +270,5 @@ def test_nothing_scored_yet_reads_as_open_not_zero(office, preparing):
     response = office.get(reverse("scoring:cycle_results", args=[preparing.pk]))
     assert text_of(response, "total-earned") == "0.00"
     assert text_of(response, "total-unscored") == "100.00"
-    assert text_of(response, "total-rate") == "—"
+    assert text_of(response, "total-rate") == "未评分（已评 0 / 100 分）"
     assert 'id="veto"' not in response.content.decode()
