@@ -513,10 +513,21 @@ class SlotAdmin(ReadOnlyAdmin):
 
     @admin.action(description="批量通过", permissions=["review"])
     def approve_selected(self, request, queryset):
-        # One transaction per slot: a slot that cannot be approved is reported and left as it
+        # First a page listing what will be approved (approval cannot be undone); then one
+        # transaction per slot: a slot that cannot be approved is reported and left as it
         # was; the others are approved.
+        slots = self._selected(queryset)
+        if "apply" not in request.POST:
+            return self._action_form(
+                request,
+                "admin/scoring/approve_slots.html",
+                "批量通过",
+                None,
+                slots,
+                "approve_selected",
+            )
         approved = 0
-        for slot in self._selected(queryset):
+        for slot in slots:
             try:
                 submission_approve(slot=slot, actor=request.user, ip=client_ip(request))
             except DomainError as exc:
@@ -525,6 +536,7 @@ class SlotAdmin(ReadOnlyAdmin):
                 approved += 1
         if approved:
             self.message_user(request, f"已通过 {approved} 个填报任务。", messages.SUCCESS)
+        return None
 
     @admin.action(description="批量退回", permissions=["review"])
     def return_selected(self, request, queryset):

@@ -25,6 +25,14 @@
     }
     form.querySelectorAll("button[data-once]").forEach(function (b) { b.disabled = true; });
   });
+  // A page restored from the back/forward cache keeps its locked buttons; unlock them.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form[data-sent]").forEach(function (form) {
+      delete form.dataset.sent;
+      form.querySelectorAll("button[data-once]").forEach(function (b) { b.disabled = false; });
+    });
+  });
   // Live character count for the 工作情况说明.
   document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
     var field = document.getElementById(counter.getAttribute("data-counter-for"));

@@ -56,7 +56,7 @@ def test_approve(client, office_user, submitted):
     client.force_login(office_user)
 
     with Events(SubmissionEvent) as new:
-        action_choose(client, "approve_selected", [slot])
+        action_apply(client, "approve_selected", [slot])
 
     assert [
         (e.slot_id, e.action, e.actor, e.from_status, e.to_status, e.version_number, e.ip_address)
