@@ -142,6 +142,7 @@ class CycleAction(models.TextChoices):
     ADJUSTMENT_ADDED = "adjustment_added", "录入加分/否决"
     DESIGNATION_ADDED = "designation_added", "指定相关成员单位"
     DEADLINE_CHANGED = "deadline_changed", "修改截止时间"
+    UNPUBLISHED = "unpublished", "撤回发布"
 
 
 class CycleEvent(AuditEvent):

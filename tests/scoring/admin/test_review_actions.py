@@ -58,7 +58,7 @@ def test_approving_notifies_the_unit(client, office_user, submitted, rsj_reporte
     action_apply(client, "approve_selected", [slot])
 
     notice = rsj_reporter.notifications.get()
-    assert notice.title == "审核通过：44. 技能表彰奖项"
+    assert notice.title == "审核通过：2026年度 · 44. 技能表彰奖项"
 
 
 def test_approving_in_bulk_lists_the_slots_and_asks_first(client, office_user, submitted):
@@ -128,4 +128,7 @@ def test_returning_with_a_reason_returns_the_submitted_and_names_the_others(
         "68. 健全向一线产业工人倾斜的分配制度（区人社局）：当前状态为“未填报”，不能退回修改。",
     ) in shown
     titles = sorted(rsj_reporter.notifications.values_list("title", flat=True))
-    assert titles == ["区产改办退回：44. 技能表彰奖项", "区产改办退回：63. 收入分配机制"]
+    assert titles == [
+        "区产改办退回：2026年度 · 44. 技能表彰奖项",
+        "区产改办退回：2026年度 · 63. 收入分配机制",
+    ]
