@@ -21,7 +21,7 @@ from reports import evidence_zip as package_zip
 from reports.models import ExportKind
 from reports.services import export_record
 from scoring.access import user_is_office, user_reads_everything
-from scoring.cycles.selectors import cycle_current
+from scoring.cycles.selectors import cycle_current, cycle_publication
 from scoring.models import Cycle
 
 NOT_FOUND = "未找到该页面，或您无权访问。"
@@ -114,6 +114,7 @@ def dashboard(request):
     if cycle is not None:
         dash = selectors.dashboard_for_cycle(cycle=cycle)
         context.update(dash=dash, charts=_dashboard_charts(dash))
+        context["publication"] = cycle_publication(cycle=cycle)
     return render(request, "reports/dashboard.html", context)
 
 

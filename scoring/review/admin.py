@@ -1,6 +1,5 @@
 """The admin's review of slots: the slot page, score entry, not applicable, bulk actions."""
 
-import json
 from decimal import Decimal
 
 from django import forms
@@ -19,6 +18,8 @@ from common.admin import ReadOnlyAdmin
 from common.errors import DomainError
 from common.http import client_ip
 from scoring.access import SLOT_CHANGE, SLOT_VIEW
+from scoring.audit import EMPTY, slot_status_label
+from scoring.cycles.admin import AuditReadingMixin
 from scoring.cycles.services import (
     slots_extend_deadline,
 )
@@ -37,10 +38,6 @@ from scoring.review.services import (
     submission_approve,
     submission_return,
 )
-
-
-def _status_label(value: str) -> str:
-    return SlotStatus(value).label if value in SlotStatus.values else value
 
 
 def _slot_label(slot: Slot) -> str:
@@ -266,7 +263,13 @@ class EvidenceInline(ReadOnlyInline):
         )
 
 
-class EventInline(ReadOnlyInline):
+class SlotAuditReading(AuditReadingMixin):
+    @staticmethod
+    def status_label(value: str) -> str:
+        return slot_status_label(value)
+
+
+class EventInline(SlotAuditReading, ReadOnlyInline):
     model = SubmissionEvent
     verbose_name_plural = "操作记录"
     fields = [
@@ -276,7 +279,7 @@ class EventInline(ReadOnlyInline):
         "from_label",
         "to_label",
         "version_number",
-        "reason",
+        "reason_text",
         "details",
         "ip_address",
     ]
@@ -284,18 +287,6 @@ class EventInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
-
-    @admin.display(description="原状态")
-    def from_label(self, event):
-        return _status_label(event.from_status)
-
-    @admin.display(description="新状态")
-    def to_label(self, event):
-        return _status_label(event.to_status)
-
-    @admin.display(description="详情")
-    def details(self, event):
-        return json.dumps(event.data, ensure_ascii=False) if event.data else ""
 
 
 @admin.register(Slot)
@@ -376,7 +367,7 @@ class SlotAdmin(ReadOnlyAdmin):
 
     @admin.display(description="版本", ordering="current_version")
     def version(self, slot):
-        return f"第 {slot.current_version} 版" if slot.current_version else None
+        return f"第 {slot.current_version} 版" if slot.current_version else EMPTY
 
     @admin.display(description="得分", ordering="score")
     def score_display(self, slot):
@@ -394,7 +385,7 @@ class SlotAdmin(ReadOnlyAdmin):
             if not rows:
                 return "扣分：无"
             return format_html_join("；", "{}（−{}）", ((r, a) for r, a in rows))
-        return None
+        return EMPTY
 
     # --- per-slot pages
 
@@ -612,8 +603,30 @@ class SlotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SubmissionEvent)
-class SubmissionEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "slot", "action", "actor", "from_status", "to_status", "ip_address"]
+class SubmissionEventAdmin(SlotAuditReading, ReadOnlyAdmin):
+    list_display = [
+        "at",
+        "slot",
+        "action",
+        "actor",
+        "from_label",
+        "to_label",
+        "details",
+        "ip_address",
+    ]
     list_filter = ["action"]
     search_fields = ["slot__indicator__name", "slot__unit__name", "reason"]
     list_select_related = ["slot__indicator", "slot__unit", "slot__cycle", "actor"]
+    fields = [
+        "slot",
+        "action",
+        "at",
+        "actor",
+        "from_label",
+        "to_label",
+        "version_number",
+        "reason_text",
+        "details",
+        "ip_address",
+    ]
+    readonly_fields = fields
