@@ -5,12 +5,13 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var button = event.submitter;
-    var question = button && button.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
+    // A second click while the first request is on its way sends nothing and asks nothing.
+    if (form.dataset.sent === "1") {
       event.preventDefault();
       return;
     }
-    if (form.dataset.sent === "1") {
+    var question = button && button.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
       event.preventDefault();
       return;
     }
