@@ -18,6 +18,7 @@ from scoring.models import (
     SubmissionEvent,
 )
 from scoring.scheme.selectors import method_label
+from units.models import Unit
 
 
 def iso_local_text(iso: str | None) -> str:
@@ -86,7 +87,7 @@ def cycle_event_summary(event) -> str:
             if isinstance(v, dict)
         )
     if event.action == CycleAction.DESIGNATION_ADDED:
-        return f"指标 {data.get('indicator')}：指定 {data.get('unit')}"
+        return f"指标 {data.get('indicator')}：指定 {_unit_name(data.get('unit'))}"
     if event.action == CycleAction.INDICATOR_OVERRIDDEN:
         old = num(data["old"]) if data.get("old") else "未调整"
         new = num(data["new"]) if data.get("new") else "取消调整"
@@ -97,9 +98,16 @@ def cycle_event_summary(event) -> str:
         if kind == AdjustmentKind.BONUS:
             text += f" {num(data.get('points'))} 分"
         if data.get("unit"):
-            text += f"（单位：{data['unit']}）"
+            text += f"（单位：{_unit_name(data['unit'])}）"
         return _correction(data) + text
     return ""
+
+
+def _unit_name(code: str | None) -> str:
+    """Events store a unit's code; people read its name."""
+    if not code:
+        return "—"
+    return Unit.objects.filter(code=code).values_list("name", flat=True).first() or code
 
 
 def _correction(data: dict) -> str:
