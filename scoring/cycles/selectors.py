@@ -42,10 +42,7 @@ def cycle_event_summary(event) -> str:
         if event.action == CycleAction.PUBLISHED and data.get("publication"):
             moved += f"（第 {data['publication']} 次发布）"
             if data.get("override"):
-                unfinished = "、".join(
-                    f"{UNFINISHED_LABELS.get(k, k)} {n} 项"
-                    for k, n in (data.get("unfinished") or {}).items()
-                )
+                unfinished = unfinished_summary(data.get("unfinished") or {})
                 moved += f"；尚有未完成事项仍然发布：{unfinished}"
         return moved
     if event.action == CycleAction.SCHEME_CHANGED:
@@ -145,6 +142,14 @@ _KIND_OF_STATUS = {status: key for key, _label, status in UNFINISHED_KINDS}
 NOT_SUBMITTED_KINDS = ("not_submitted", "draft")
 
 
+def unfinished_summary(counts: dict[str, int]) -> str:
+    """ "未填报 3 项、待区产改办审核 2 项": only what is there, always in the same order (the
+    counts may come back from a JSON column in any order)."""
+    return "、".join(
+        f"{label} {counts[key]} 项" for key, label, _s in UNFINISHED_KINDS if counts.get(key)
+    )
+
+
 @dataclass(frozen=True)
 class UnfinishedSlot:
     pk: int
@@ -194,8 +199,7 @@ class Unfinished:
 
     @property
     def summary(self) -> str:
-        """ "未填报 3 项、待区产改办审核 2 项" (only what is there)."""
-        return "、".join(f"{label} {n} 项" for _key, label, _st, n in self.cells if n)
+        return unfinished_summary(self.counts)
 
     def units_not_submitted(self) -> list[str]:
         return [
@@ -310,9 +314,7 @@ def cycle_publication(*, cycle: Cycle) -> Publication | None:
         at=latest.at,
         actor_name=latest.actor.get_full_name() or latest.actor.username if latest.actor else "",
         override_reason=latest.reason if data.get("override") else "",
-        unfinished_summary="、".join(
-            f"{UNFINISHED_LABELS.get(k, k)} {n} 项" for k, n in data.get("unfinished", {}).items()
-        ),
+        unfinished_summary=unfinished_summary(data.get("unfinished") or {}),
         withdrawn_at=withdrawn.at if withdrawn else None,
         withdrawn_reason=withdrawn.reason if withdrawn else "",
         corrections=cycle_corrections_count(cycle=cycle),
