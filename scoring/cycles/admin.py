@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -67,6 +68,19 @@ class CycleAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     @admin.action(description="开启填报（生成各单位填报任务）", permissions=["change"])
     def open_cycles(self, request, queryset):
+        # Opening freezes the scheme and cannot be undone: list the cycles and ask first.
+        if "apply" not in request.POST:
+            return TemplateResponse(
+                request,
+                "admin/scoring/open_cycles.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "开启填报",
+                    "cycles": list(queryset),
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "opts": self.opts,
+                },
+            )
         for cycle in queryset:
             try:
                 result = cycle_open(cycle=cycle, actor=request.user, ip=client_ip(request))
@@ -76,6 +90,7 @@ class CycleAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
                 self.message_user(
                     request, f"{cycle} 已开启填报，生成 {result.created} 个填报任务。"
                 )
+        return None
 
 
 @admin.register(CycleDesignation)
