@@ -77,3 +77,29 @@ def test_the_list_filters_by_cycle_and_offers_only_the_users_cycles(
     html = client.get(LIST).content.decode()
     assert "按考核周期筛选" not in html
     assert Notification.objects.filter(user=zgh_reporter).count() == 0
+
+
+def test_existing_notices_learn_their_cycle_from_their_link_or_key(two_years, rsj_reporter):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("scoring.migrations.0005_publish_guards")
+    last, this = two_years
+    slot = slot_of(last, "rsj", 48)
+    linked = Notification.objects.create(
+        user=rsj_reporter, kind=NoticeKind.APPROVED, title="审核通过：48.", url=f"/tasks/{slot.pk}/"
+    )
+    keyed = Notification.objects.create(
+        user=rsj_reporter,
+        kind=NoticeKind.PUBLISHED,
+        title="2026年度考核结果已发布",
+        url="/tasks/",
+        dedupe_key=f"published:{this.pk}:{slot.unit_id}",
+    )
+    loose = Notification.objects.create(user=rsj_reporter, kind=NoticeKind.APPROVED, title="其他")
+
+    migration.notices_name_their_cycle(apps, None)
+
+    got = dict(Notification.objects.values_list("pk", "cycle_id"))
+    assert got == {linked.pk: last.pk, keyed.pk: this.pk, loose.pk: None}
