@@ -20,7 +20,7 @@ from reports.dashboard_charts import dashboard_charts
 from reports.models import ExportKind
 from reports.services import export_record
 from scoring.access import require_office, require_reader, user_is_office
-from scoring.cycles.selectors import cycle_current
+from scoring.cycles.selectors import cycle_current, cycle_publication
 from scoring.models import Cycle
 
 NOT_FOUND = "未找到该页面，或您无权访问。"
@@ -48,6 +48,7 @@ def dashboard(request):
     if cycle is not None:
         dash = selectors.dashboard_for_cycle(cycle=cycle)
         context.update(dash=dash, charts=dashboard_charts(dash))
+        context["publication"] = cycle_publication(cycle=cycle)
     return render(request, "reports/dashboard.html", context)
 
 

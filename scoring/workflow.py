@@ -34,6 +34,13 @@ CYCLE_TRANSITIONS: dict[str, tuple[CycleStatus, CycleStatus, CycleAction, str]] 
     ),
     "publish": (CycleStatus.REVIEWING, CycleStatus.PUBLISHED, CycleAction.PUBLISHED, "发布结果"),
     "archive": (CycleStatus.PUBLISHED, CycleStatus.ARCHIVED, CycleAction.ARCHIVED, "归档"),
+    # The correction path: results go back to 评审中, are corrected (更正) and published again.
+    "unpublish": (
+        CycleStatus.PUBLISHED,
+        CycleStatus.REVIEWING,
+        CycleAction.UNPUBLISHED,
+        "撤回发布",
+    ),
 }
 
 # Cycle states in which the office reviews and scores (and adjusts the results).
@@ -53,6 +60,27 @@ def cycle_actions_from(status: str) -> list[str]:
     return [action for action in CYCLE_TRANSITIONS if cycle_check_allowed(action, status) is None]
 
 
+# Transitions that need a written reason (the reason is audited and sent to the units).
+CYCLE_TRANSITIONS_NEEDING_REASON = frozenset({"unpublish"})
+
+# Score changes; made after a cycle's first publication they are corrections (更正).
+SLOT_SCORE_ACTIONS = frozenset({EventAction.SCORED, EventAction.MARKED_NA})
+CYCLE_SCORE_ACTIONS = frozenset({CycleAction.INDICATOR_OVERRIDDEN, CycleAction.ADJUSTMENT_ADDED})
+
+
+def cycle_publications(cycle: Cycle | int) -> int:
+    """How many times the cycle's results have been published (withdrawn ones included)."""
+    return CycleEvent.objects.filter(cycle=cycle, action=CycleAction.PUBLISHED).count()
+
+
+def _correction_mark(cycle: Cycle | int, data: dict) -> dict:
+    """A score change after a first publication is a correction: say so in the audit data."""
+    published = cycle_publications(cycle)
+    if not published:
+        return data
+    return {**data, "correction": True, "after_publication": published}
+
+
 def cycle_event(
     *,
     cycle: Cycle,
@@ -64,13 +92,16 @@ def cycle_event(
     from_status: str = "",
     to_status: str = "",
 ) -> CycleEvent:
+    data = data or {}
+    if action in CYCLE_SCORE_ACTIONS:
+        data = _correction_mark(cycle, data)
     return CycleEvent.objects.create(
         cycle=cycle,
         action=action,
         actor=actor,
         reason=reason,
         ip_address=ip,
-        data=data or {},
+        data=data,
         from_status=from_status,
         to_status=to_status,
     )
@@ -98,6 +129,9 @@ def event_record(
     ip: str | None = None,
     data: dict | None = None,
 ) -> SubmissionEvent:
+    data = data or {}
+    if action in SLOT_SCORE_ACTIONS:
+        data = _correction_mark(slot.cycle_id, data)
     return SubmissionEvent.objects.create(
         slot=slot,
         action=action,
@@ -107,7 +141,7 @@ def event_record(
         reason=reason,
         version_number=version_number,
         ip_address=ip,
-        data=data or {},
+        data=data,
     )
 
 

@@ -35,6 +35,7 @@ from reports.exporters.summary_slots import DetailSheet, FigureSheet
 from reports.exporters.summary_table import TableSheet
 from reports.exporters.summary_units import TodoSheet, UnitSheet
 from scoring.access import AnyUser
+from scoring.cycles.selectors import cycle_publication
 from scoring.models import AdjustmentKind, Cycle, GradeLevel, ScoringMethod
 from scoring.results import figures
 
@@ -53,6 +54,12 @@ class AboutSheet(SummarySheet):
             "已发布" if context.published else f"{self.draft_mark}：考核结果尚未发布，数据仍会变化"
         )
         yield ["结果状态", state, None]
+        if publication := cycle_publication(cycle=cycle):
+            yield [
+                "发布与更正",
+                "\n".join(filter(None, (publication.text, publication.override_text))),
+                None,
+            ]
         yield [
             "填报时间",
             f"{timestamp_text(cycle.opens_at)} 至 {timestamp_text(cycle.deadline)}",

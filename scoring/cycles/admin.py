@@ -2,10 +2,14 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from common.admin import ReadOnlyAdmin, ServiceErrorsAsMessages
 from common.errors import DomainError
 from common.http import client_ip
+from scoring.audit import EMPTY, cycle_status_label, event_lines
 from scoring.cycles.services import (
     cycle_create,
     cycle_dates_update,
@@ -71,6 +75,19 @@ class CycleAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     @admin.action(description="开启填报（生成各单位填报任务）", permissions=["change"])
     def open_cycles(self, request, queryset):
+        # Opening freezes the scheme and cannot be undone: list the cycles and ask first.
+        if "apply" not in request.POST:
+            return TemplateResponse(
+                request,
+                "admin/scoring/open_cycles.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "开启填报",
+                    "cycles": list(queryset),
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "opts": self.opts,
+                },
+            )
         for cycle in queryset:
             try:
                 result = cycle_open(cycle=cycle, actor=request.user, ip=client_ip(request))
@@ -80,6 +97,7 @@ class CycleAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
                 self.message_user(
                     request, f"{cycle} 已开启填报，生成 {result.created} 个填报任务。"
                 )
+        return None
 
 
 @admin.register(CycleDesignation)
@@ -115,9 +133,50 @@ class CycleDesignationAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
             designation_remove(designation=designation, actor=request.user, ip=client_ip(request))
 
 
+class AuditReadingMixin:
+    """Status labels, not codes; details as `字段：旧值 → 新值` lines; "—" for nothing."""
+
+    empty_value_display = EMPTY
+
+    @admin.display(description="原状态")
+    def from_label(self, event):
+        return self.status_label(event.from_status)
+
+    @admin.display(description="新状态")
+    def to_label(self, event):
+        return self.status_label(event.to_status)
+
+    @admin.display(description="详情")
+    def details(self, event):
+        lines = event_lines(event)
+        if not lines:
+            return EMPTY
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+
+    @admin.display(description="原因/说明")
+    def reason_text(self, event):
+        return event.reason or EMPTY
+
+
 @admin.register(CycleEvent)
-class CycleEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "cycle", "action", "actor", "from_status", "to_status", "reason"]
+class CycleEventAdmin(AuditReadingMixin, ReadOnlyAdmin):
+    list_display = ["at", "cycle", "action", "actor", "from_label", "to_label", "details", "reason"]
     list_filter = ["cycle", "action"]
     search_fields = ["reason"]
     list_select_related = ["cycle", "actor"]
+    fields = [
+        "cycle",
+        "action",
+        "at",
+        "actor",
+        "from_label",
+        "to_label",
+        "reason_text",
+        "details",
+        "ip_address",
+    ]
+    readonly_fields = fields
+
+    @staticmethod
+    def status_label(value: str) -> str:
+        return cycle_status_label(value)

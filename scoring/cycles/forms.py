@@ -42,6 +42,7 @@ class TransitionForm(forms.Form):
     action = forms.ChoiceField(choices=[(key, t[3]) for key, t in CYCLE_TRANSITIONS.items()])
 
     reason = forms.CharField(label="说明", max_length=1000, required=False)
+    override_reason = forms.CharField(label="书面理由", max_length=2000, required=False)
 
 
 class ExtendForm(forms.Form):

@@ -14,6 +14,7 @@ from indicators.selectors import (
 )
 from scoring.calculations import DEFAULT_GRADE_LEVELS
 from scoring.cycles.grants import slots_grant_to_unit
+from scoring.cycles.selectors import cycle_unfinished
 from scoring.models import (
     Cycle,
     CycleAction,
@@ -33,7 +34,13 @@ from scoring.models import (
     SubmissionVersion,
 )
 from scoring.models.cycle import DEADLINE_AFTER_OPENING
-from scoring.workflow import CYCLE_TRANSITIONS, cycle_check_allowed, cycle_event
+from scoring.workflow import (
+    CYCLE_TRANSITIONS,
+    CYCLE_TRANSITIONS_NEEDING_REASON,
+    cycle_check_allowed,
+    cycle_event,
+    cycle_publications,
+)
 from units.models import Unit
 
 EXTENSION_REASON_REQUIRED = "请填写延期原因。"
@@ -172,20 +179,45 @@ def _scheme_refresh(cycle: Cycle) -> None:
 
 @transaction.atomic
 def cycle_transition(
-    *, cycle: Cycle, action: str, actor=None, reason: str = "", ip: str | None = None
+    *,
+    cycle: Cycle,
+    action: str,
+    actor=None,
+    reason: str = "",
+    override_reason: str = "",
+    ip: str | None = None,
 ) -> Cycle:
-    """Move a cycle along 准备中 → 填报中 → 评审中 → 已发布 → 已归档.
+    """Move a cycle along 准备中 → 填报中 → 评审中 → 已发布 → 已归档 (or back: 撤回发布).
 
-    Precondition: the cycle is in the action's source state (CYCLE_TRANSITIONS).
+    Precondition: the cycle is in the action's source state (CYCLE_TRANSITIONS); 撤回发布
+    needs a reason; 发布结果 needs every slot finished (cycle_unfinished), or else a written
+    override_reason, which becomes the event's reason.
     Effect: the new status; opening refreshes the scheme snapshot, then freezes it, and
-    creates the slots; publishing lets units see their scores and notifies them.
-    Audit: one CycleEvent.
+    creates the slots; publishing lets units see their scores and notifies them; withdrawing
+    hides the scores again and notifies them.
+    Audit: one CycleEvent (a publication carries its number, and what was unfinished).
     """
-    source, target, audit, _label = CYCLE_TRANSITIONS[action]
+    source, target, audit, label = CYCLE_TRANSITIONS[action]
     locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
     refused = cycle_check_allowed(action, locked.status)
     if refused:
         raise DomainError(refused)
+    reason = (reason or "").strip()
+    if action in CYCLE_TRANSITIONS_NEEDING_REASON and not reason:
+        raise DomainError(f"请填写{label}的原因。")
+    data: dict = {}
+    if action == "publish":
+        data["publication"] = cycle_publications(locked) + 1
+        unfinished = cycle_unfinished(cycle=locked)
+        if unfinished.total:
+            override_reason = (override_reason or "").strip()
+            if not override_reason:
+                raise DomainError(
+                    f"尚有 {unfinished.total} 项未完成（{unfinished.summary}），不能发布结果。"
+                    "如确需发布，请填写书面理由。"
+                )
+            reason = override_reason
+            data.update(override=True, unfinished=unfinished.counts)
     if action == "open":
         _scheme_refresh(locked)
     locked.status = target
@@ -198,13 +230,18 @@ def cycle_transition(
         ip=ip,
         from_status=source,
         to_status=target,
+        data=data,
     )
     if action == "open":
         slots_sync(cycle=locked, actor=actor, opening=True)
     if action == "publish":
         from scoring.notifications.services import notify_cycle_published
 
-        notify_cycle_published(cycle=locked)
+        notify_cycle_published(cycle=locked, publication=data["publication"])
+    if action == "unpublish":
+        from scoring.notifications.services import notify_cycle_unpublished
+
+        notify_cycle_unpublished(cycle=locked, reason=reason)
     cycle.status = locked.status
     return locked
 

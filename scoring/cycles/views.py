@@ -18,21 +18,63 @@ from scoring.cycles.selectors import (
     cycle_events,
     cycle_extensions,
     cycle_next_initial,
+    cycle_publication,
+    cycle_unfinished,
     cycles_with_slot_counts,
     slot_status_counts,
 )
 from scoring.cycles.services import slots_extend_deadline
-from scoring.models import CycleStatus, Slot
+from scoring.models import Cycle, CycleStatus, Slot
 from scoring.scheme.selectors import scheme_totals
-from scoring.workflow import CYCLE_TRANSITIONS, cycle_actions_from
+from scoring.workflow import CYCLE_TRANSITIONS, CYCLE_TRANSITIONS_NEEDING_REASON
 
 TRANSITION_CONFIRM = {
     "open": "开启填报后，考核方案（分值、评分方法、指标文字）将冻结，并为各责任单位生成填报任务。"
     "确定开启填报吗？",
     "start_review": "进入评审后，各单位不能再提交（被退回或已延期的除外）。确定进入评审吗？",
     "publish": "发布后，各单位可以看到本单位得分，且不能再评分或调整。确定发布结果吗？",
-    "archive": "归档后本周期只读。确定归档吗？",
+    "archive": "归档后本周期只读，不能再撤回发布或更正。确定归档吗？",
+    "unpublish": "撤回后各单位暂时看不到得分，并会收到撤回通知；更正后须重新发布。确定撤回发布吗？",
 }
+PUBLISH_ANYWAY_CONFIRM = (
+    "尚有 {n} 项未完成（{summary}）。仍然发布后，各单位立即收到通知并可看到得分，"
+    "书面理由记入操作记录并显示在领导看板。确定仍然发布吗？"
+)
+START_REVIEW_EARLY_CONFIRM = (
+    "填报截止时间（{deadline}）尚未到。以下单位还有未提交的任务：{units}。"
+    "进入评审后这些单位不能再提交（被退回或已延期的除外）。确定提前进入评审吗？"
+)
+
+
+def _transitions(cycle: Cycle, unfinished) -> list[dict]:
+    """The actions the cycle's status allows, each with the question it asks first."""
+    rows = []
+    for action, (source, _target, _audit, label) in CYCLE_TRANSITIONS.items():
+        if source != cycle.status:
+            continue
+        row = {
+            "action": action,
+            "label": label,
+            "confirm": TRANSITION_CONFIRM[action],
+            "needs_reason": action in CYCLE_TRANSITIONS_NEEDING_REASON,
+            "needs_override": False,
+        }
+        if action == "publish" and unfinished is not None and unfinished.total:
+            row.update(
+                label="仍然发布",
+                needs_override=True,
+                confirm=PUBLISH_ANYWAY_CONFIRM.format(
+                    n=unfinished.total, summary=unfinished.summary
+                ),
+            )
+        if action == "start_review" and timezone.now() < cycle.deadline and unfinished:
+            names = unfinished.units_not_submitted()
+            if names:
+                row["confirm"] = START_REVIEW_EARLY_CONFIRM.format(
+                    deadline=datetime_text(cycle.deadline), units="、".join(names)
+                )
+        rows.append(row)
+    return rows
 
 
 def _list_context(create_form: CycleCreateForm) -> dict:
@@ -80,14 +122,12 @@ def cycle_detail(request, pk: int):
     """A cycle's status and next step, its audit trail, and deadline extensions per unit."""
     cycle = office_cycle(request, pk)
     slot_total, slot_counts = slot_status_counts(cycle)
-    transitions = [
-        {
-            "action": action,
-            "label": CYCLE_TRANSITIONS[action][3],
-            "confirm": TRANSITION_CONFIRM[action],
-        }
-        for action in cycle_actions_from(cycle.status)
-    ]
+    unfinished = (
+        cycle_unfinished(cycle=cycle)
+        if cycle.status in (CycleStatus.OPEN, CycleStatus.REVIEWING)
+        else None
+    )
+    transitions = _transitions(cycle, unfinished)
     context = {
         "cycle": cycle,
         "statuses": CycleStatus.choices,
@@ -104,6 +144,8 @@ def cycle_detail(request, pk: int):
         ),
         "events": cycle_events(cycle),
         "totals": scheme_totals(cycle),
+        "unfinished": unfinished,
+        "publication": cycle_publication(cycle=cycle),
     }
     return render(request, "scoring/cycles/detail.html", context)
 
@@ -124,6 +166,7 @@ def cycle_transition(request, pk: int):
             action=action,
             actor=request.user,
             reason=form.cleaned_data["reason"],
+            override_reason=form.cleaned_data["override_reason"],
             ip=client_ip(request),
         )
     except DomainError as exc:

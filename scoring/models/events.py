@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from scoring.models.slot import Slot
 
@@ -44,7 +45,11 @@ class AuditEvent(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+        # Titles in the admin say Beijing time, as the lists and pages do (TIME_ZONE).
+        at = timezone.localtime(self.at) if self.at else None
+        return (
+            f"{at:%Y-%m-%d %H:%M} {self.get_action_display()}" if at else self.get_action_display()
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -10,6 +10,7 @@ class NoticeKind(models.TextChoices):
     DEADLINE_1 = "deadline_1", "距截止 1 天"
     OVERDUE = "overdue", "已逾期"
     PENDING_APPROVAL = "pending_approval", "待单位审核"
+    UNPUBLISHED = "unpublished", "撤回发布"
 
 
 class Notification(models.Model):
@@ -22,6 +23,14 @@ class Notification(models.Model):
         verbose_name="接收人",
     )
     kind = models.CharField("类型", max_length=20, choices=NoticeKind.choices)
+    cycle = models.ForeignKey(
+        "scoring.Cycle",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="考核周期",
+    )
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
     url = models.CharField("链接", max_length=300, blank=True)

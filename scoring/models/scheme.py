@@ -147,6 +147,7 @@ class CycleAction(models.TextChoices):
     SLOT_ADDED = "slot_added", "新增填报任务"
     SLOT_RELABELLED = "slot_relabelled", "调整牵头/配合"
     SLOT_REMOVED = "slot_removed", "删除空白填报任务"
+    UNPUBLISHED = "unpublished", "撤回发布"
 
 
 class CycleEvent(AuditEvent):

@@ -42,8 +42,12 @@ def notify(
     body: str = "",
     url: str = "",
     dedupe_key: str = "",
+    cycle: Cycle | None = None,
 ) -> list[Notification]:
-    """Create one notice per user (once per dedupe_key) and e-mail it after commit."""
+    """Create one notice per user (once per dedupe_key) and e-mail it after commit.
+
+    `cycle` is the cycle the notice is about (the notice list filters by it).
+    """
     created: list[Notification] = []
     for user in users:
         if dedupe_key and Notification.objects.filter(user=user, dedupe_key=dedupe_key).exists():
@@ -52,7 +56,13 @@ def notify(
             with transaction.atomic():
                 created.append(
                     Notification.objects.create(
-                        user=user, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key
+                        user=user,
+                        kind=kind,
+                        title=title,
+                        body=body,
+                        url=url,
+                        dedupe_key=dedupe_key,
+                        cycle=cycle,
                     )
                 )
         except IntegrityError:  # a concurrent run created it first
@@ -79,14 +89,20 @@ def _slot_url(slot: Slot) -> str:
     return reverse("scoring:slot_detail", args=[slot.pk])
 
 
+def slot_subject(slot: Slot) -> str:
+    """What a notice is about: "2026年度 · 48. 产业工人占比" (the cycle, then the indicator)."""
+    return f"{slot.cycle.name} · {slot.indicator.number}. {slot.indicator.name}"
+
+
 def notify_slot_returned(slot: Slot, *, by_office: bool) -> None:
     who = "区产改办" if by_office else "单位审核人"
     notify(
         users=unit_users(slot.unit),
         kind=NoticeKind.RETURNED,
-        title=f"{who}退回：{slot.indicator.number}. {slot.indicator.name}",
+        title=f"{who}退回：{slot_subject(slot)}",
         body=f"退回原因：{slot.return_reason}",
         url=_slot_url(slot),
+        cycle=slot.cycle,
     )
 
 
@@ -94,9 +110,10 @@ def notify_slot_approved(slot: Slot) -> None:
     notify(
         users=unit_users(slot.unit),
         kind=NoticeKind.APPROVED,
-        title=f"审核通过：{slot.indicator.number}. {slot.indicator.name}",
+        title=f"审核通过：{slot_subject(slot)}",
         body=f"第 {slot.current_version} 版已由区产改办审核通过。",
         url=_slot_url(slot),
+        cycle=slot.cycle,
     )
 
 
@@ -104,22 +121,39 @@ def notify_pending_approval(slot: Slot) -> None:
     notify(
         users=unit_users(slot.unit, approvers_only=True),
         kind=NoticeKind.PENDING_APPROVAL,
-        title=f"待审核：{slot.indicator.number}. {slot.indicator.name}",
+        title=f"待审核：{slot_subject(slot)}",
         body=f"填报人已提交第 {slot.current_version} 版，请审核后报送区产改办。",
         url=_slot_url(slot),
+        cycle=slot.cycle,
     )
 
 
-def notify_cycle_published(*, cycle: Cycle) -> None:
-    units = Unit.objects.filter(slots__cycle=cycle).distinct()
-    for unit in units:
+def notify_cycle_published(*, cycle: Cycle, publication: int = 1) -> None:
+    """Each unit with slots in the cycle: its scores can be seen (again, after a correction)."""
+    again = f"（第 {publication} 次发布，含更正）" if publication > 1 else ""
+    for unit in Unit.objects.filter(slots__cycle=cycle).distinct():
+        key = f"published:{cycle.pk}:{unit.pk}"
         notify(
             users=unit_users(unit),
             kind=NoticeKind.PUBLISHED,
-            title=f"{cycle.name}考核结果已发布",
+            title=f"{cycle.name}考核结果已发布{again}",
             body=f"{unit.name}各项任务的得分与评语现已可查看。",
             url=reverse("scoring:tasks"),
-            dedupe_key=f"published:{cycle.pk}:{unit.pk}",
+            dedupe_key=key if publication == 1 else f"{key}:{publication}",
+            cycle=cycle,
+        )
+
+
+def notify_cycle_unpublished(*, cycle: Cycle, reason: str) -> None:
+    """Each unit with slots in the cycle: the published results were withdrawn for correction."""
+    for unit in Unit.objects.filter(slots__cycle=cycle).distinct():
+        notify(
+            users=unit_users(unit),
+            kind=NoticeKind.UNPUBLISHED,
+            title=f"{cycle.name}考核结果已撤回更正",
+            body=f"区产改办已撤回{cycle.name}考核结果的发布，更正后将重新发布。撤回原因：{reason}",
+            url=reverse("scoring:tasks"),
+            cycle=cycle,
         )
 
 
@@ -169,6 +203,7 @@ def reminders_send(*, today: date | None = None, dry_run: bool = False) -> list[
                     body=body,
                     url=reverse("scoring:tasks"),
                     dedupe_key=key,
+                    cycle=cycle,
                 )
             sent.extend((n.user.username, n.title) for n in created)
     return sent

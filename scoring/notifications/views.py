@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from scoring.access import notification_get_for_user
-from scoring.notifications.selectors import notices_for_user
+from scoring.notifications.selectors import notice_cycles, notices_for_user
 from scoring.notifications.services import notification_mark_read
 
 PER_PAGE = 30
@@ -16,10 +16,19 @@ PER_PAGE = 30
 @login_required
 @require_GET
 def notice_list(request):
-    """Newest first; unread notices are highlighted."""
-    notices = notices_for_user(user=request.user)
+    """Newest first; unread notices are highlighted; ?cycle= keeps one cycle's notices.
+
+    The cycle filter offers only cycles the user has notices about, so it names no other.
+    """
+    cycles = notice_cycles(user=request.user)
+    chosen = next((c for c in cycles if str(c.pk) == request.GET.get("cycle")), None)
+    notices = notices_for_user(user=request.user, cycle=chosen)
     page = Paginator(notices, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "scoring/notifications.html", {"page": page})
+    return render(
+        request,
+        "scoring/notifications.html",
+        {"page": page, "cycles": cycles, "chosen": chosen},
+    )
 
 
 @login_required

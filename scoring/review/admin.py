@@ -1,7 +1,5 @@
 """The admin's review of slots: the slot page, score entry, not applicable, bulk actions."""
 
-import json
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -16,6 +14,8 @@ from common.admin import ReadOnlyAdmin
 from common.errors import DomainError
 from common.http import client_ip
 from scoring.access import user_is_office
+from scoring.audit import EMPTY, slot_status_label
+from scoring.cycles.admin import AuditReadingMixin
 from scoring.cycles.forms import ExtendForm
 from scoring.cycles.services import slots_extend_deadline
 from scoring.models import (
@@ -39,10 +39,6 @@ from scoring.review.services import (
     submission_approve,
     submission_return,
 )
-
-
-def _status_label(value: str) -> str:
-    return SlotStatus(value).label if value in SlotStatus.values else value
 
 
 def _slot_label(slot: Slot) -> str:
@@ -136,7 +132,13 @@ class EvidenceInline(ReadOnlyInline):
         )
 
 
-class EventInline(ReadOnlyInline):
+class SlotAuditReading(AuditReadingMixin):
+    @staticmethod
+    def status_label(value: str) -> str:
+        return slot_status_label(value)
+
+
+class EventInline(SlotAuditReading, ReadOnlyInline):
     model = SubmissionEvent
     verbose_name_plural = "操作记录"
     fields = [
@@ -146,7 +148,7 @@ class EventInline(ReadOnlyInline):
         "from_label",
         "to_label",
         "version_number",
-        "reason",
+        "reason_text",
         "details",
         "ip_address",
     ]
@@ -154,18 +156,6 @@ class EventInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
-
-    @admin.display(description="原状态")
-    def from_label(self, event):
-        return _status_label(event.from_status)
-
-    @admin.display(description="新状态")
-    def to_label(self, event):
-        return _status_label(event.to_status)
-
-    @admin.display(description="详情")
-    def details(self, event):
-        return json.dumps(event.data, ensure_ascii=False) if event.data else ""
 
 
 @admin.register(Slot)
@@ -243,7 +233,7 @@ class SlotAdmin(ReadOnlyAdmin):
 
     @admin.display(description="版本", ordering="current_version")
     def version(self, slot):
-        return f"第 {slot.current_version} 版" if slot.current_version else None
+        return f"第 {slot.current_version} 版" if slot.current_version else EMPTY
 
     @admin.display(description="得分", ordering="score")
     def score_display(self, slot):
@@ -261,7 +251,7 @@ class SlotAdmin(ReadOnlyAdmin):
             if not rows:
                 return "扣分：无"
             return format_html_join("；", "{}（−{}）", ((r, a) for r, a in rows))
-        return None
+        return EMPTY
 
     # --- per-slot pages
 
@@ -367,10 +357,21 @@ class SlotAdmin(ReadOnlyAdmin):
 
     @admin.action(description="批量通过", permissions=["review"])
     def approve_selected(self, request, queryset):
-        # One transaction per slot: a slot that cannot be approved is reported and left as it
+        # First a page listing what will be approved (approval cannot be undone); then one
+        # transaction per slot: a slot that cannot be approved is reported and left as it
         # was; the others are approved.
+        slots = self._selected(queryset)
+        if "apply" not in request.POST:
+            return self._action_form(
+                request,
+                "admin/scoring/approve_slots.html",
+                "批量通过",
+                None,
+                slots,
+                "approve_selected",
+            )
         approved = 0
-        for slot in self._selected(queryset):
+        for slot in slots:
             try:
                 submission_approve(slot=slot, actor=request.user, ip=client_ip(request))
             except DomainError as exc:
@@ -379,6 +380,7 @@ class SlotAdmin(ReadOnlyAdmin):
                 approved += 1
         if approved:
             self.message_user(request, f"已通过 {approved} 个填报任务。", messages.SUCCESS)
+        return None
 
     @admin.action(description="批量退回", permissions=["review"])
     def return_selected(self, request, queryset):
@@ -454,8 +456,30 @@ class SlotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SubmissionEvent)
-class SubmissionEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "slot", "action", "actor", "from_status", "to_status", "ip_address"]
+class SubmissionEventAdmin(SlotAuditReading, ReadOnlyAdmin):
+    list_display = [
+        "at",
+        "slot",
+        "action",
+        "actor",
+        "from_label",
+        "to_label",
+        "details",
+        "ip_address",
+    ]
     list_filter = ["action"]
     search_fields = ["slot__indicator__name", "slot__unit__name", "reason"]
     list_select_related = ["slot__indicator", "slot__unit", "slot__cycle", "actor"]
+    fields = [
+        "slot",
+        "action",
+        "at",
+        "actor",
+        "from_label",
+        "to_label",
+        "version_number",
+        "reason_text",
+        "details",
+        "ip_address",
+    ]
+    readonly_fields = fields

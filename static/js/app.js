@@ -5,12 +5,13 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var button = event.submitter;
-    var question = button && button.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
+    // A second click while the first request is on its way sends nothing and asks nothing.
+    if (form.dataset.sent === "1") {
       event.preventDefault();
       return;
     }
-    if (form.dataset.sent === "1") {
+    var question = button && button.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
       event.preventDefault();
       return;
     }
@@ -24,6 +25,14 @@
       form.appendChild(hidden);
     }
     form.querySelectorAll("button[data-once]").forEach(function (b) { b.disabled = true; });
+  });
+  // A page restored from the back/forward cache keeps its locked buttons; unlock them.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form[data-sent]").forEach(function (form) {
+      delete form.dataset.sent;
+      form.querySelectorAll("button[data-once]").forEach(function (b) { b.disabled = false; });
+    });
   });
   // Live character count for the 工作情况说明.
   document.querySelectorAll("[data-counter-for]").forEach(function (counter) {

@@ -56,7 +56,7 @@ def test_approve(client, office_user, submitted):
     client.force_login(office_user)
 
     with Events(SubmissionEvent) as new:
-        action_choose(client, "approve_selected", [slot])
+        action_apply(client, "approve_selected", [slot])
 
     assert [
         (e.slot_id, e.action, e.actor, e.from_status, e.to_status, e.version_number, e.ip_address)
@@ -187,10 +187,14 @@ def test_cycle_open_action(client, office_user):
     )
     client.force_login(office_user)
 
+    url = reverse("admin:scoring_cycle_changelist")
+    asked = action_choose(client, "open_cycles", [cycle], url=url)
+    assert asked.status_code == 200
+    assert "不能撤销" in asked.content.decode() and "2027年度" in asked.content.decode()
+    assert Cycle.objects.get(pk=cycle.pk).status == CycleStatus.PREPARING
+
     with Events(CycleEvent) as new:
-        response = action_choose(
-            client, "open_cycles", [cycle], url=reverse("admin:scoring_cycle_changelist")
-        )
+        response = action_apply(client, "open_cycles", [cycle], url=url)
 
     assert response.status_code == 302
     assert Cycle.objects.get(pk=cycle.pk).status == CycleStatus.OPEN

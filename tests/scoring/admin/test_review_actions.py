@@ -22,7 +22,7 @@ def test_approving_in_bulk_approves_submitted_slots_and_names_the_others_in_chin
     done = approved(OTHER_NUMBER)
     client.force_login(office_user)
 
-    response = action_choose(client, "approve_selected", [first, draft, second, done])
+    response = action_apply(client, "approve_selected", [first, draft, second, done])
 
     assert response.status_code == 302
     assert response["Location"] == SLOTS
@@ -55,10 +55,26 @@ def test_approving_notifies_the_unit(client, office_user, submitted, rsj_reporte
     slot = submitted(GRADE_NUMBER)
     client.force_login(office_user)
 
-    action_choose(client, "approve_selected", [slot])
+    action_apply(client, "approve_selected", [slot])
 
     notice = rsj_reporter.notifications.get()
-    assert notice.title == "审核通过：44. 技能表彰奖项"
+    assert notice.title == "审核通过：2026年度 · 44. 技能表彰奖项"
+
+
+def test_approving_in_bulk_lists_the_slots_and_asks_first(client, office_user, submitted):
+    slot = submitted(GRADE_NUMBER)
+    client.force_login(office_user)
+
+    response = action_choose(client, "approve_selected", [slot])
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "通过后不能撤销" in html
+    assert "44. 技能表彰奖项（区人社局）" in html
+    assert 'name="action" value="approve_selected"' in html
+    assert 'name="apply"' in html
+    assert _statuses(slot) == [SlotStatus.SUBMITTED]
+    assert not SubmissionEvent.objects.filter(slot=slot, action=EventAction.APPROVED).exists()
 
 
 def test_returning_in_bulk_asks_for_a_reason_first(client, office_user, submitted):
@@ -112,4 +128,7 @@ def test_returning_with_a_reason_returns_the_submitted_and_names_the_others(
         "68. 健全向一线产业工人倾斜的分配制度（区人社局）：当前状态为“未填报”，不能退回修改。",
     ) in shown
     titles = sorted(rsj_reporter.notifications.values_list("title", flat=True))
-    assert titles == ["区产改办退回：44. 技能表彰奖项", "区产改办退回：63. 收入分配机制"]
+    assert titles == [
+        "区产改办退回：2026年度 · 44. 技能表彰奖项",
+        "区产改办退回：2026年度 · 63. 收入分配机制",
+    ]

@@ -57,12 +57,12 @@ def test_a_submit_waiting_for_the_unit_approver_tells_the_approvers_only(
 
     notice = rsj_approver.notifications.get()
     assert notice.kind == NoticeKind.PENDING_APPROVAL
-    assert notice.title == "待审核：44. 技能表彰奖项"
+    assert notice.title == "待审核：2026年度 · 44. 技能表彰奖项"
     assert notice.url == f"/tasks/{slot.pk}/"
     for user in (rsj_reporter, people["quiet"], zgh_reporter, office_user):
         assert _kinds(user) == []
     assert _mail_to() == ["rsj_sh@fengtai.gov.cn"]
-    assert mail.outbox[0].subject == "待审核：44. 技能表彰奖项"
+    assert mail.outbox[0].subject == "待审核：2026年度 · 44. 技能表彰奖项"
     assert f"/tasks/{slot.pk}/" in mail.outbox[0].body
 
 
@@ -89,7 +89,7 @@ def test_a_return_by_the_office_tells_every_member_of_the_unit(
     for user in (people["gone"], zgh_reporter, office_user):
         assert _kinds(user) == []
     notice = rsj_reporter.notifications.get()
-    assert notice.title == "区产改办退回：44. 技能表彰奖项"
+    assert notice.title == "区产改办退回：2026年度 · 44. 技能表彰奖项"
     assert notice.body == "退回原因：请补充获奖文件扫描件。"
     # rsj_2 has no address: the notice in the app is all they get.
     assert _mail_to() == ["rsj@fengtai.gov.cn", "rsj_sh@fengtai.gov.cn"]
@@ -106,7 +106,7 @@ def test_a_return_by_the_unit_approver_tells_the_unit(
     with django_capture_on_commit_callbacks(execute=True):
         submission_unit_return(slot=slot, actor=rsj_approver, reason="数据口径不一致。")
 
-    assert rsj_reporter.notifications.get().title == "单位审核人退回：44. 技能表彰奖项"
+    assert rsj_reporter.notifications.get().title == "单位审核人退回：2026年度 · 44. 技能表彰奖项"
     assert _mail_to() == ["rsj@fengtai.gov.cn", "rsj_sh@fengtai.gov.cn"]
 
 
@@ -146,7 +146,9 @@ def test_publishing_tells_each_unit_about_its_own_results(
     cycle_transition(cycle=cycle_2026, action="start_review", actor=office_user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        cycle_transition(cycle=cycle_2026, action="publish", actor=office_user)
+        cycle_transition(
+            cycle=cycle_2026, action="publish", actor=office_user, override_reason="测试：提前发布"
+        )
         assert mail.outbox == []
 
     rsj_notice = rsj_reporter.notifications.get()

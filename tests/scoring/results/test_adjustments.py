@@ -114,7 +114,7 @@ def test_bonus_and_vetoes_are_recorded_with_events(office, office_user, running)
     assert text_of(page, "final-bonus") == "2.50"
     assert "一票否决：不合格" in page.content.decode()
     timeline = office.get(reverse("scoring:cycle_detail", args=[running.pk])).content.decode()
-    assert "加分项 2.5 分" in timeline and "一票否决（单位：zgh）" in timeline
+    assert "加分项 2.5 分" in timeline and "一票否决（单位：区总工会）" in timeline
 
 
 @pytest.mark.parametrize(

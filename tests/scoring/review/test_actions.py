@@ -372,7 +372,7 @@ def test_not_applicable_needs_a_reason(office_client, slot):
 
 def test_nothing_changes_once_the_cycle_is_published(office_client, office, cycle, slot):
     cycle_transition(cycle=cycle, action="start_review", actor=office)
-    cycle_transition(cycle=cycle, action="publish", actor=office)
+    cycle_transition(cycle=cycle, action="publish", actor=office, override_reason="测试：提前发布")
     before = state(slot)
     page = office_client.get(detail_url(slot)).content.decode()
     assert "考核周期已发布，不能再审核或评分。" in page
