@@ -6,3 +6,12 @@ class OpsConfig(AppConfig):
 
     name = "ops"
     verbose_name = "运维"
+
+    def ready(self) -> None:
+        from django.core import serializers
+
+        # Full-precision JSON for backups (see ops/serializer.py).
+        serializers.register_serializer(BACKUP_FORMAT, "ops.serializer")
+
+
+BACKUP_FORMAT = "fengtai-json"

@@ -37,6 +37,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from common.errors import DomainError
+from ops.apps import BACKUP_FORMAT
 
 FORMAT = "fengtai-backup/1"
 MANIFEST = "manifest.json"
@@ -143,7 +144,7 @@ def backup_write(*, target: Path) -> BackupResult:
                 natural_foreign=True,
                 natural_primary=True,
                 exclude=list(EXCLUDED_MODELS),
-                format="json",
+                format=BACKUP_FORMAT,
                 indent=None,
                 stdout=raw,
                 verbosity=0,

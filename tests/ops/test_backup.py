@@ -70,6 +70,7 @@ class Installation:
         """Every row as the serializer sees it (natural keys), in a stable order."""
         out = self.manage(
             "dumpdata",
+            "--format=fengtai-json",  # full precision: a lost microsecond is a changed row
             "--natural-foreign",
             "--natural-primary",
             "--exclude=contenttypes",
