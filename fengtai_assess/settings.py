@@ -235,3 +235,11 @@ from accounts.ldap_config import authentication_backends, ldap_settings  # noqa:
 
 globals().update(ldap_settings(os.environ))
 AUTHENTICATION_BACKENDS = authentication_backends(AUTHENTICATION_BACKENDS, os.environ)
+
+# --- Evidence storage: the local folder (default) or an S3-compatible bucket ------------------
+# FENGTAI_EVIDENCE_STORAGE=local|s3 and FENGTAI_S3_*; see fengtai_assess/storage_config.py.
+from fengtai_assess.storage_config import evidence_storage_settings  # noqa: E402
+
+STORAGES["evidence"] = evidence_storage_settings(
+    os.environ, local_root=PRIVATE_MEDIA_ROOT / "evidence"
+)

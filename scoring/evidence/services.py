@@ -3,7 +3,7 @@
 import hashlib
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from common.errors import DomainError
+from common.storage import storage_files
 from scoring.evidence.filenames import clean_filename
 from scoring.evidence.validation import EvidencePolicy, EvidenceRejected, inspect_file
 from scoring.models import EventAction, EvidenceFile, Slot
@@ -225,21 +226,19 @@ def evidence_sweep(
     """Delete stored files that no EvidenceFile row names (left by a crash mid-upload).
 
     Only files older than `older_than` are touched, so an upload in progress is never swept.
+    Walks the storage through its API, so a bucket is swept like the local folder.
     """
     storage = evidence_storage()
-    root = Path(storage.location)
-    if not root.exists():
-        return []
     known = set(EvidenceFile.objects.values_list("file", flat=True))
     cutoff = timezone.now() - older_than
     orphans: list[str] = []
-    for path in root.rglob("*"):
-        if not path.is_file():
-            continue
-        name = path.relative_to(root).as_posix()
+    for name in storage_files(storage):
         if name in known:
             continue
-        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        try:
+            modified = storage.get_modified_time(name)
+        except FileNotFoundError:  # removed since the listing
+            continue
         if modified > cutoff:
             continue
         orphans.append(name)

@@ -1,0 +1,57 @@
+"""The private evidence storage on both backends: the local folder and a real S3 bucket."""
+
+import hashlib
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+
+from common.storage import storage_files
+
+pytestmark = pytest.mark.usefixtures("evidence_backend")
+
+
+@pytest.fixture
+def storage():
+    return storages["evidence"]
+
+
+def test_the_walk_lists_every_file_under_every_prefix(storage):
+    assert list(storage_files(storage)) == []
+    for name in ("2026/01/b", "2026/01/a", "2026/12/c", "top"):
+        assert storage.save(name, ContentFile(name.encode())) == name
+    assert list(storage_files(storage)) == ["top", "2026/01/a", "2026/01/b", "2026/12/c"]
+
+
+def test_a_name_in_use_is_never_written_over(storage):
+    first = storage.save("2026/01/same", ContentFile(b"first"))
+    second = storage.save("2026/01/same", ContentFile(b"second"))
+    assert first == "2026/01/same" and second != first
+    with storage.open(first, "rb") as fh:
+        assert fh.read() == b"first"
+
+
+def test_reads_come_in_the_chunks_asked_for(storage):
+    content = bytes(range(256)) * 4096 + b"tail"  # 1 MiB and 4 bytes
+    name = storage.save("2026/01/big", ContentFile(content))
+    digest = hashlib.sha256()
+    sizes = []
+    with storage.open(name, "rb") as fh:
+        for chunk in iter(lambda: fh.read(64 * 1024), b""):
+            sizes.append(len(chunk))
+            digest.update(chunk)
+    assert max(sizes) <= 64 * 1024
+    assert sum(sizes) == len(content)
+    assert digest.hexdigest() == hashlib.sha256(content).hexdigest()
+
+
+def test_a_missing_file_is_file_not_found(storage):
+    with pytest.raises(FileNotFoundError):
+        storage.open("2026/01/never-written", "rb")
+
+
+def test_deleting_removes_the_file(storage):
+    name = storage.save("2026/01/gone", ContentFile(b"x"))
+    storage.delete(name)
+    assert not storage.exists(name)
+    assert list(storage_files(storage)) == []
