@@ -195,14 +195,21 @@ def s3_server(tmp_path_factory) -> Iterator[S3Server]:
         server.stop()
 
 
+def _uses_database(request) -> bool:
+    return request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db"} & set(request.fixturenames)
+    )
+
+
 @pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.s3)])
 def evidence_backend(request, tmp_path) -> Iterator[str]:
     """Run a test with evidence in a local folder, then in a bucket of the S3 server.
 
-    Either way the test starts with an empty store, built by the same function the settings
-    use: a fresh folder, or a fresh key prefix of the session's bucket. EvidenceFile.file
-    resolved its storage when the model loaded, so the field is pointed at the new storage too
-    for the test's duration.
+    Either way the test gets a store of its own, built by the same function the settings use
+    (a fresh folder, or a fresh key prefix of the session's bucket), holding the files of the
+    evidence rows the database already has (those of data seeded for a whole module), copied
+    through the storage API. EvidenceFile.file resolved its storage when the model loaded, so
+    the field is pointed at the new storage too for the test's duration.
     """
     from django.conf import settings
     from django.core.files.storage import storages
@@ -219,9 +226,15 @@ def evidence_backend(request, tmp_path) -> Iterator[str]:
     config = evidence_storage_settings(environ, local_root=tmp_path / "evidence")
     field = EvidenceFile._meta.get_field("file")
     original = field.storage
+    existing = (
+        list(EvidenceFile.objects.values_list("file", flat=True)) if _uses_database(request) else []
+    )
     with override_settings(STORAGES={**settings.STORAGES, "evidence": config}):
-        field.storage = storages["evidence"]
+        storage = field.storage = storages["evidence"]
         try:
+            for name in existing:
+                with original.open(name, "rb") as fh:
+                    assert storage.save(name, fh) == name
             yield request.param
         finally:
             field.storage = original

@@ -1,6 +1,7 @@
 """The private evidence storage on both backends: the local folder and a real S3 bucket."""
 
 import hashlib
+import tracemalloc
 
 import pytest
 from django.core.files.base import ContentFile
@@ -55,3 +56,22 @@ def test_deleting_removes_the_file(storage):
     storage.delete(name)
     assert not storage.exists(name)
     assert list(storage_files(storage)) == []
+
+
+def test_reading_a_large_file_holds_only_a_chunk(storage):
+    """A file read chunk by chunk is never held whole: S3Storage's own file object would
+    download the object into memory first; the private storage reads off the response."""
+    content = bytes(range(256)) * (32 * 1024)  # 8 MiB
+    name = storage.save("2026/01/large", ContentFile(content))
+    storage.exists(name)  # the client and its connection are made before measuring
+    tracemalloc.start()
+    try:
+        total = 0
+        with storage.open(name, "rb") as fh:
+            for chunk in iter(lambda: fh.read(256 * 1024), b""):
+                total += len(chunk)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert total == len(content)
+    assert peak < 2 * 1024 * 1024, f"peak {peak} bytes while reading an 8 MiB file"

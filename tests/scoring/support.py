@@ -5,12 +5,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from common.storage import storage_files
 from scoring.cycles.services import cycle_create, cycle_open
 from scoring.evidence.services import evidence_add
 from scoring.models import Cycle, FigureField, Slot
+from scoring.models.evidence import evidence_storage
 from scoring.submissions.services import DraftInput, submission_save_draft, submission_submit
 
 
@@ -95,3 +98,23 @@ def stored_files() -> set[Path]:
     """Every file under the evidence storage now."""
     root = evidence_root()
     return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+# --- the evidence store, through the storage API (a folder or a bucket alike) ----------------
+
+
+def stored_names() -> set[str]:
+    """Every file name in the evidence storage now."""
+    return set(storage_files(evidence_storage()))
+
+
+def stored_bytes(name: str) -> bytes:
+    with evidence_storage().open(name, "rb") as fh:
+        return fh.read()
+
+
+def stored_replace(name: str, content: bytes) -> None:
+    """Change a stored file's bytes behind the application's back (tampering, a failing disk)."""
+    storage = evidence_storage()
+    storage.delete(name)
+    assert storage.save(name, ContentFile(content)) == name

@@ -1,4 +1,8 @@
-"""Evidence files in the service layer: add, remove, and the sweep of orphaned bytes."""
+"""Evidence files in the service layer: add, remove, and the sweep of orphaned bytes.
+
+The tests marked with the `evidence_backend` fixture run on the local folder and on a real
+S3 bucket (tests/s3server.py).
+"""
 
 import hashlib
 import os
@@ -7,6 +11,7 @@ import uuid
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 import scoring.evidence.services as evidence_service
@@ -14,7 +19,16 @@ from common.errors import DomainError
 from scoring.demo.files import pdf_bytes
 from scoring.evidence.services import evidence_remove
 from scoring.models import EventAction, EvidenceFile, SlotStatus
-from tests.scoring.support import evidence_root, save, slot_of, stored_files, submit, upload
+from scoring.models.evidence import evidence_storage
+from tests.scoring.support import (
+    evidence_root,
+    save,
+    slot_of,
+    stored_bytes,
+    stored_names,
+    submit,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +40,13 @@ def slot(open_cycle):
     return slot_of(open_cycle, 47, "rsj")
 
 
+@pytest.mark.usefixtures("evidence_backend")
 def test_adding_stores_the_bytes_and_records_them(slot, rsj_reporter):
-    before = stored_files()
+    before = stored_names()
     evidence = upload(slot, rsj_reporter, "统计说明.pdf", PDF, title="  全区产业工人统计说明  ")
-    (new,) = stored_files() - before
-    assert new.read_bytes() == PDF
-    assert new == evidence_root() / evidence.file.name
+    (new,) = stored_names() - before
+    assert stored_bytes(new) == PDF
+    assert new == evidence.file.name
     assert evidence.title == "全区产业工人统计说明"
     assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
     slot.refresh_from_db()
@@ -72,17 +87,22 @@ def test_a_file_of_another_slot_cannot_be_removed_through_this_one(open_cycle, s
     assert EvidenceFile.objects.filter(pk=evidence.pk, in_draft=True).exists()
 
 
+@pytest.mark.usefixtures("evidence_backend")
 def test_a_failure_inside_the_transaction_removes_the_written_bytes(
     slot, rsj_reporter, monkeypatch
 ):
+    written = []
+
     def broken(**kwargs):
+        written.extend(stored_names())  # the bytes are in the store at this point
         raise RuntimeError("audit trail unavailable")
 
     monkeypatch.setattr(evidence_service, "event_record", broken)
-    before = stored_files()
+    before = stored_names()
     with pytest.raises(RuntimeError):
         upload(slot, rsj_reporter, "统计说明.pdf", PDF)
-    assert stored_files() == before
+    assert len(set(written) - before) == 1
+    assert stored_names() == before
     assert not EvidenceFile.objects.exists()
     slot.refresh_from_db()
     assert (slot.status, slot.revision) == (SlotStatus.NOT_STARTED, 0)
@@ -131,3 +151,17 @@ def test_the_sweep_deletes_only_old_files_no_row_names(slot, rsj_reporter):
     assert f"已删除 {fresh}" in _sweep("--older-than-minutes", "3")
     assert not (evidence_root() / fresh).exists()
     assert kept_path.exists()
+
+
+@pytest.mark.usefixtures("evidence_backend")
+def test_the_sweep_walks_the_store_through_the_storage_api(slot, rsj_reporter):
+    """On a bucket too: a file no row names goes once it is old enough, a named one stays."""
+    kept = upload(slot, rsj_reporter, "统计说明.pdf", PDF)
+    orphan = evidence_storage().save(f"2020/01/{uuid.uuid4().hex}", ContentFile(b"left behind"))
+
+    assert _sweep() == "清理孤立文件 0 个。\n"  # just written: younger than an hour
+    assert stored_names() == {kept.file.name, orphan}
+
+    assert f"已删除 {orphan}" in _sweep("--older-than-minutes", "0")
+    assert stored_names() == {kept.file.name}
+    assert stored_bytes(kept.file.name) == PDF
