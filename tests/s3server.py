@@ -7,8 +7,9 @@ one access key, when the first test that needs it asks; it is stopped at the end
 FENGTAI_TEST_S3 decides what happens to the tests parametrised over `evidence_backend`:
   unset  their S3 variant runs when weed is installed and starts; otherwise it is skipped
          with the reason;
-  1      the S3 variant must run: weed missing or not starting fails it (CI sets this);
+  1      the S3 variant must run: weed missing or not starting fails it;
   0      the S3 variant is skipped.
+In CI (CI set, FENGTAI_TEST_S3 unset) the S3 variant must run, as with 1.
 """
 
 from __future__ import annotations
@@ -171,9 +172,16 @@ def s3_server_start(weed: Path, workdir: Path) -> S3Server:
             time.sleep(0.3)
 
 
+def _required() -> bool:
+    choice = os.environ.get("FENGTAI_TEST_S3", "").strip()
+    return choice == "1" or (not choice and bool(os.environ.get("CI")))
+
+
 def _unavailable(reason: str):
-    if os.environ.get("FENGTAI_TEST_S3") == "1":
-        pytest.fail(f"FENGTAI_TEST_S3=1 but {reason}")
+    if _required():
+        pytest.fail(
+            f"the object-storage tests must run here (FENGTAI_TEST_S3=1 or CI), but {reason}"
+        )
     pytest.skip(reason)
 
 

@@ -1,19 +1,20 @@
 """The private evidence storage on both backends: the local folder and a real S3 bucket."""
 
 import hashlib
+import re
 import tracemalloc
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
 from common.storage import storage_files
 
-pytestmark = pytest.mark.usefixtures("evidence_backend")
-
 
 @pytest.fixture
-def storage():
+def storage(evidence_backend):
     return storages["evidence"]
 
 
@@ -75,3 +76,23 @@ def test_reading_a_large_file_holds_only_a_chunk(storage):
         tracemalloc.stop()
     assert total == len(content)
     assert peak < 2 * 1024 * 1024, f"peak {peak} bytes while reading an 8 MiB file"
+
+
+APP_DIRS = ("accounts", "common", "fengtai_assess", "indicators", "ops", "reports", "scoring")
+URL_USE = re.compile(r"\bfile\.(url|path)\b|storages?\b[^\n]*\.(url|path)\(")
+
+
+def test_no_code_or_template_asks_a_storage_for_a_url_or_a_path():
+    """Evidence goes out only through the permission-checked view: a storage URL (on a bucket,
+    a presigned link anyone holding it could use) or a local path would go around it."""
+    root = Path(settings.BASE_DIR)
+    files = [p for d in APP_DIRS for p in (root / d).rglob("*.py")]
+    files += list((root / "templates").rglob("*.html"))
+    found = [
+        f"{p.relative_to(root)}:{n}: {line.strip()}"
+        for p in files
+        if p.name != "s3storage.py"  # where url() is refused
+        for n, line in enumerate(p.read_text().splitlines(), start=1)
+        if URL_USE.search(line)
+    ]
+    assert found == []
