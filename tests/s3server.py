@@ -23,6 +23,7 @@ import sysconfig
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,13 +217,8 @@ def evidence_backend(request, tmp_path) -> Iterator[str]:
     Either way the test gets a store of its own, built by the same function the settings use
     (a fresh folder, or a fresh key prefix of the session's bucket), holding the files of the
     evidence rows the database already has (those of data seeded for a whole module), copied
-    through the storage API. EvidenceFile.file resolved its storage when the model loaded, so
-    the field is pointed at the new storage too for the test's duration.
+    through the storage API.
     """
-    from django.conf import settings
-    from django.core.files.storage import storages
-    from django.test import override_settings
-
     from fengtai_assess.storage_config import evidence_storage_settings
     from scoring.models import EvidenceFile
 
@@ -232,17 +228,34 @@ def evidence_backend(request, tmp_path) -> Iterator[str]:
     else:
         environ = {"FENGTAI_EVIDENCE_STORAGE": "local"}
     config = evidence_storage_settings(environ, local_root=tmp_path / "evidence")
-    field = EvidenceFile._meta.get_field("file")
-    original = field.storage
     existing = (
         list(EvidenceFile.objects.values_list("file", flat=True)) if _uses_database(request) else []
     )
+    with evidence_storage_using(config, copy=existing):
+        yield request.param
+
+
+@contextmanager
+def evidence_storage_using(config: dict, *, copy: list[str] = ()) -> Iterator:
+    """STORAGES["evidence"] set to `config` for the block, holding a copy of the named files.
+
+    EvidenceFile.file resolved its storage when the model loaded, so the field is pointed at
+    the new storage too for the block's duration.
+    """
+    from django.conf import settings
+    from django.core.files.storage import storages
+    from django.test import override_settings
+
+    from scoring.models import EvidenceFile
+
+    field = EvidenceFile._meta.get_field("file")
+    original = field.storage
     with override_settings(STORAGES={**settings.STORAGES, "evidence": config}):
         storage = field.storage = storages["evidence"]
         try:
-            for name in existing:
+            for name in copy:
                 with original.open(name, "rb") as fh:
                     assert storage.save(name, fh) == name
-            yield request.param
+            yield storage
         finally:
             field.storage = original

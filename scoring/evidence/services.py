@@ -29,6 +29,10 @@ DEFAULT_MAX_SUBMISSION_SIZE = 200 * 1024 * 1024
 
 CHUNK = 1024 * 1024
 
+STORE_UNAVAILABLE = (
+    "佐证材料存储暂时无法写入，本次文件未上传。请稍后重试；如仍不成功，请联系系统管理员。"
+)
+
 
 def max_submission_size() -> int:
     return getattr(settings, "EVIDENCE_MAX_SUBMISSION_SIZE", DEFAULT_MAX_SUBMISSION_SIZE)
@@ -59,7 +63,8 @@ def evidence_add(
     the page was loaded; the file passes every rule of EvidencePolicy; the draft's files stay
     within the per-submission limit. Effect: the bytes are copied under a
     random name in the private evidence storage and one EvidenceFile row records the original
-    name, size, type and SHA-256. On any failure neither the row nor the stored file remains.
+    name, size, type and SHA-256. On any failure neither the row nor the stored file remains;
+    a store that cannot take the bytes (disk full, bucket unreachable) is a DomainError.
     Audit: 上传材料.
     """
     name = clean_filename(upload.name or "")
@@ -100,7 +105,11 @@ def evidence_add(
                 uploaded_at=timezone.now(),
             )
             upload.seek(0)
-            evidence.file.save("upload", upload, save=False)
+            try:
+                evidence.file.save("upload", upload, save=False)
+            except OSError as exc:  # disk full, object store unreachable or refusing
+                logger.exception("evidence upload to slot %s: the store refused the bytes", slot.pk)
+                raise DomainError(STORE_UNAVAILABLE) from exc
             stored_name = evidence.file.name
             evidence.save()
             draft_bump_revision(locked, actor)

@@ -6,9 +6,11 @@ S3 bucket (tests/s3server.py).
 
 import hashlib
 import os
+import socket
 import time
 import uuid
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -16,10 +18,12 @@ from django.core.management import call_command
 
 import scoring.evidence.services as evidence_service
 from common.errors import DomainError
+from fengtai_assess.storage_config import evidence_storage_settings
 from scoring.demo.files import pdf_bytes
 from scoring.evidence.services import evidence_remove
 from scoring.models import EventAction, EvidenceFile, SlotStatus
 from scoring.models.evidence import evidence_storage
+from tests.s3server import evidence_storage_using
 from tests.scoring.support import (
     evidence_root,
     save,
@@ -165,3 +169,33 @@ def test_the_sweep_walks_the_store_through_the_storage_api(slot, rsj_reporter):
     assert f"已删除 {orphan}" in _sweep("--older-than-minutes", "0")
     assert stored_names() == {kept.file.name}
     assert stored_bytes(kept.file.name) == PDF
+
+
+def test_a_store_that_cannot_be_reached_refuses_the_upload_in_chinese(slot, rsj_reporter):
+    """The bucket's address answers nothing (a closed loopback port): the reporter is told, in
+    Chinese, that the file was not uploaded, and no row, revision or audit event remains."""
+    closed_port = _closed_loopback_port()
+    config = evidence_storage_settings(
+        {
+            "FENGTAI_EVIDENCE_STORAGE": "s3",
+            "FENGTAI_S3_ENDPOINT_URL": f"http://127.0.0.1:{closed_port}",
+            "FENGTAI_S3_BUCKET": "fengtai-evidence",
+            "FENGTAI_S3_ACCESS_KEY": "AK",
+            "FENGTAI_S3_SECRET_KEY": "SK",
+        },
+        local_root=Path("/nonexistent"),
+    )
+    with evidence_storage_using(config), pytest.raises(DomainError) as refused:
+        upload(slot, rsj_reporter, "统计说明.pdf", PDF)
+    assert refused.value.message == evidence_service.STORE_UNAVAILABLE
+    assert "未上传" in refused.value.message
+    assert not EvidenceFile.objects.exists()
+    slot.refresh_from_db()
+    assert (slot.status, slot.revision) == (SlotStatus.NOT_STARTED, 0)
+    assert not slot.events.exists()
+
+
+def _closed_loopback_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
