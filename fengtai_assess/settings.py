@@ -256,3 +256,11 @@ EVIDENCE_PREVIEW_MAX_ATTEMPTS = int(os.environ.get("FENGTAI_PREVIEW_MAX_ATTEMPTS
 # Runs LibreOffice in an empty network namespace (`unshare --net`); 0 only where the kernel
 # forbids unprivileged namespaces and the server has no network access anyway.
 EVIDENCE_PREVIEW_ISOLATE_NETWORK = env_bool("FENGTAI_PREVIEW_ISOLATE_NETWORK", True)
+
+# --- Evidence storage: the local folder (default) or an S3-compatible bucket ------------------
+# FENGTAI_EVIDENCE_STORAGE=local|s3 and FENGTAI_S3_*; see fengtai_assess/storage_config.py.
+from fengtai_assess.storage_config import evidence_storage_settings  # noqa: E402
+
+STORAGES["evidence"] = evidence_storage_settings(
+    os.environ, local_root=PRIVATE_MEDIA_ROOT / "evidence"
+)

@@ -24,7 +24,6 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from common.errors import DomainError
+from common.storage import storage_files as _storage_files
 from ops.apps import BACKUP_FORMAT
 
 FORMAT = "fengtai-backup/1"
@@ -93,18 +93,6 @@ def _row_counts() -> dict[str, int]:
             continue
         counts[model._meta.label_lower] = model._base_manager.using("default").count()
     return counts
-
-
-def _storage_files(storage: Storage, prefix: str = "") -> Iterator[str]:
-    """Every file name in the storage, walked through the storage API (works for any backend)."""
-    try:
-        dirs, files = storage.listdir(prefix)
-    except FileNotFoundError:
-        return
-    for name in sorted(files):
-        yield f"{prefix}{name}"
-    for sub in sorted(dirs):
-        yield from _storage_files(storage, f"{prefix}{sub}/")
 
 
 def _copy_out(storage: Storage, name: str, target: Path) -> tuple[int, str]:

@@ -84,3 +84,7 @@ def rsj_reporter(make_user):
 def zgh_reporter(make_user):
     """区总工会's reporter."""
     return make_user("zgh", unit="zgh", roles={Role.REPORTER})
+
+
+# SeaweedFS for the tests that run on both evidence storages (tests/s3server.py).
+from tests.s3server import evidence_backend, s3_server  # noqa: E402,F401

@@ -3,7 +3,7 @@
 import hashlib
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from common.errors import DomainError
+from common.storage import storage_files
 from scoring.evidence.filenames import clean_filename
 from scoring.evidence.previews import preview_schedule
 from scoring.evidence.validation import EvidencePolicy, EvidenceRejected, inspect_file
@@ -29,6 +30,10 @@ DEFAULT_MAX_SUBMISSION_SIZE = 200 * 1024 * 1024
 
 
 CHUNK = 1024 * 1024
+
+STORE_UNAVAILABLE = (
+    "佐证材料存储暂时无法写入，本次文件未上传。请稍后重试；如仍不成功，请联系系统管理员。"
+)
 
 
 def max_submission_size() -> int:
@@ -60,7 +65,8 @@ def evidence_add(
     the page was loaded; the file passes every rule of EvidencePolicy; the draft's files stay
     within the per-submission limit. Effect: the bytes are copied under a
     random name in the private evidence storage and one EvidenceFile row records the original
-    name, size, type and SHA-256. On any failure neither the row nor the stored file remains.
+    name, size, type and SHA-256. On any failure neither the row nor the stored file remains;
+    a store that cannot take the bytes (disk full, bucket unreachable) is a DomainError.
     An Office or WPS file also gets a pending PDF preview, built by a job after the commit.
     Audit: 上传材料.
     """
@@ -104,7 +110,11 @@ def evidence_add(
                 uploaded_at=timezone.now(),
             )
             upload.seek(0)
-            evidence.file.save("upload", upload, save=False)
+            try:
+                evidence.file.save("upload", upload, save=False)
+            except OSError as exc:  # disk full, object store unreachable or refusing
+                logger.exception("evidence upload to slot %s: the store refused the bytes", slot.pk)
+                raise DomainError(STORE_UNAVAILABLE) from exc
             stored_name = evidence.file.name
             evidence.save()
             preview_schedule(evidence=evidence)
@@ -240,22 +250,20 @@ def evidence_sweep(
     """Delete stored files that no EvidenceFile row names (left by a crash mid-upload).
 
     Only files older than `older_than` are touched, so an upload in progress is never swept.
+    Walks the storage through its API, so a bucket is swept like the local folder.
     """
     storage = evidence_storage()
-    root = Path(storage.location)
-    if not root.exists():
-        return []
     known = set(EvidenceFile.objects.values_list("file", flat=True))
     known |= set(EvidencePreview.objects.exclude(pdf="").values_list("pdf", flat=True))
     cutoff = timezone.now() - older_than
     orphans: list[str] = []
-    for path in root.rglob("*"):
-        if not path.is_file():
-            continue
-        name = path.relative_to(root).as_posix()
+    for name in storage_files(storage):
         if name in known:
             continue
-        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        try:
+            modified = storage.get_modified_time(name)
+        except FileNotFoundError:  # removed since the listing
+            continue
         if modified > cutoff:
             continue
         orphans.append(name)

@@ -26,10 +26,16 @@ ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
 class Installation:
-    """A database and a file root of their own, driven through manage.py."""
+    """A database and a file root of their own, driven through manage.py.
 
-    def __init__(self, tmp: Path, name: str):
+    With `s3` (the test S3 server), evidence goes to a key prefix of its bucket of its own
+    instead, configured through FENGTAI_EVIDENCE_STORAGE=s3 as a deployment would.
+    """
+
+    def __init__(self, tmp: Path, name: str, *, s3=None, prefix: str = ""):
         self.files = tmp / f"{name}-files"
+        self.s3 = s3
+        self.prefix = prefix or f"{name}-{uuid.uuid4().hex[:8]}"
         if ON_POSTGRES:
             self.db_name = f"drill_{name}_{uuid.uuid4().hex[:8]}"
             base = settings.DATABASES["default"]
@@ -51,6 +57,8 @@ class Installation:
             DJANGO_DEBUG="1",
             DJANGO_SECRET_KEY="drill-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         )
+        if self.s3 is not None:
+            env.update(self.s3.environ(prefix=self.prefix))
         return env
 
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -91,6 +99,28 @@ class Installation:
             for p in sorted(self.files.rglob("*"))
             if p.is_file()
         }
+
+    def evidence_hashes(self) -> dict[str, str]:
+        """SHA-256 of every evidence file, by its name in the evidence storage."""
+        if self.s3 is None:
+            root = self.files / "evidence"
+            return {
+                str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(root.rglob("*"))
+                if p.is_file()
+            }
+        client = self.s3.client()
+        hashes = {}
+        pages = client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.s3.bucket, Prefix=f"{self.prefix}/"
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                body = client.get_object(Bucket=self.s3.bucket, Key=item["Key"])["Body"].read()
+                hashes[item["Key"].removeprefix(f"{self.prefix}/")] = hashlib.sha256(
+                    body
+                ).hexdigest()
+        return hashes
 
     def drop(self) -> None:
         if self.db_name:
@@ -150,6 +180,41 @@ def test_restore_brings_back_every_row_and_every_file(drill, target):
     # The restored installation works: its evidence verifies like the original's.
     sweep = target.manage("evidence_sweep", "--dry-run")
     assert sweep.returncode == 0
+
+
+@pytest.mark.s3
+def test_an_archive_moves_the_evidence_into_a_bucket_and_back_out(drill, s3_server, tmp_path):
+    """The folder installation's archive restored into a bucket, then the bucket backed up:
+    the same files byte for byte both ways (how a district moves to its object store)."""
+    tmp, source, archive = drill
+    target = Installation(tmp, "bucket", s3=s3_server)
+    again = None
+    try:
+        assert "恢复完成" in target.manage("restore", str(archive)).stdout
+        assert target.rows() == source.rows()
+        assert target.evidence_hashes() == source.evidence_hashes()
+        assert len(target.evidence_hashes()) == len(_manifest(archive)["files"])
+        assert not (target.files / "evidence").exists()  # nothing went to a local folder
+        assert target.manage("evidence_sweep", "--dry-run").stdout.endswith("发现孤立文件 0 个。\n")
+
+        out_of_bucket = tmp_path / "from-bucket"
+        assert "备份完成" in target.manage("backup", str(out_of_bucket)).stdout
+        assert _manifest(out_of_bucket)["files"] == _manifest(archive)["files"]
+
+        # The bucket prefix now holds files: another restore into it is refused.
+        again = Installation(tmp, "bucket-again", s3=s3_server, prefix=target.prefix)
+        result = again.manage("restore", str(archive), check=False)
+        assert result.returncode != 0
+        assert "已有文件" in result.stderr
+        assert target.evidence_hashes() == source.evidence_hashes()
+    finally:
+        target.drop()
+        if again is not None:
+            again.drop()
+
+
+def _manifest(archive: Path) -> dict:
+    return json.loads((archive / "manifest.json").read_text())
 
 
 def test_a_damaged_archive_is_refused_and_changes_nothing(drill, target, tmp_path):

@@ -3,6 +3,9 @@
 Beside the demo's two approved slots (63 区人社局, 17 区总工会) the package world approves
 47 区人社局 (two files), 1 区发改委 (clashing and unsafe names) and 44 区人社局 (returned once:
 only version 2's file belongs in the package). Submitted but unapproved files stay out.
+
+The tests marked with the `evidence_backend` fixture run on the local folder and on a real
+S3 bucket (tests/s3server.py): the package streams from either.
 """
 
 import hashlib
@@ -10,7 +13,6 @@ import io
 import logging
 import zipfile
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -29,6 +31,7 @@ from scoring.models import Cycle, CycleIndicator, EvidenceFile, Slot, SlotStatus
 from scoring.models.evidence import evidence_storage
 from scoring.review.services import submission_approve, submission_return
 from scoring.submissions.services import DraftInput, submission_save_draft, submission_submit
+from tests.scoring.support import stored_replace
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -120,6 +123,7 @@ def index_rows(archive: zipfile.ZipFile) -> list[tuple]:
 # --- contents ------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("evidence_backend")
 def test_listing_is_the_latest_approved_versions_files(client, world):
     response, data = download(client, world)
     archive = zipfile.ZipFile(io.BytesIO(data))
@@ -228,10 +232,11 @@ def tampered(world):
     evidence = upload(slot, user("cgb"), "顶层设计方案.pdf")
     submit(slot, user("cgb"))
     submission_approve(slot=slot, actor=office)
-    Path(evidence_storage().path(evidence.file.name)).write_bytes(b"%PDF-1.4 altered on disk")
+    stored_replace(evidence.file.name, b"%PDF-1.4 altered on disk")
     return evidence
 
 
+@pytest.mark.usefixtures("evidence_backend")
 def test_tampered_file_is_left_out_and_noted_in_the_index(client, world, tampered, caplog):
     with caplog.at_level(logging.ERROR, logger="reports.evidence_zip"):
         _, data = download(client, world)
@@ -249,6 +254,7 @@ def test_tampered_file_is_left_out_and_noted_in_the_index(client, world, tampere
         assert EvidenceFile.objects.filter(sha256=sha).exists()
 
 
+@pytest.mark.usefixtures("evidence_backend")
 def test_missing_file_is_left_out_too(client, world, tampered):
     evidence_storage().delete(tampered.file.name)
     _, data = download(client, world)
@@ -306,6 +312,7 @@ def _stored_entry(cycle, size: int, name: str, path: str) -> ez.PackageEntry:
     return ez.PackageEntry(evidence, 1, "指标", "单位", 1, path)
 
 
+@pytest.mark.usefixtures("evidence_backend")
 def test_chunks_stay_small_whatever_the_file_size(demo):
     entries = [
         _stored_entry(demo, 3 * CHUNK + 123, "大文件.bin", "01 指标/单位/大文件.bin"),

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from common.storage import storage_files
 from scoring.cycles.services import cycle_create, cycle_open
 from scoring.evidence.services import evidence_add
 from scoring.models import (
@@ -140,3 +141,23 @@ def needs_libreoffice(part: str = "libswlo.so") -> None:
         pytest.skip("LibreOffice (soffice) is not installed: run scripts/ensure-system-deps")
     if not (Path(soffice).resolve().parent / part).exists():
         pytest.skip(f"LibreOffice lacks {part}: install libreoffice-*-nogui (ensure-system-deps)")
+
+
+# --- the evidence store, through the storage API (a folder or a bucket alike) ----------------
+
+
+def stored_names() -> set[str]:
+    """Every file name in the evidence storage now."""
+    return set(storage_files(evidence_storage()))
+
+
+def stored_bytes(name: str) -> bytes:
+    with evidence_storage().open(name, "rb") as fh:
+        return fh.read()
+
+
+def stored_replace(name: str, content: bytes) -> None:
+    """Change a stored file's bytes behind the application's back (tampering, a failing disk)."""
+    storage = evidence_storage()
+    storage.delete(name)
+    assert storage.save(name, ContentFile(content)) == name

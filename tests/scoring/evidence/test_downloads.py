@@ -1,4 +1,8 @@
-"""Downloading evidence: private headers, the Chinese name kept, integrity checked first."""
+"""Downloading evidence: private headers, the Chinese name kept, integrity checked first.
+
+The tests marked with the `evidence_backend` fixture run on the local folder and on a real
+S3 bucket (tests/s3server.py).
+"""
 
 import hashlib
 from urllib.parse import unquote
@@ -8,7 +12,8 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from scoring.demo.files import docx_bytes, pdf_bytes, png_bytes
-from tests.scoring.support import evidence_root, slot_of, upload
+from scoring.models.evidence import evidence_storage
+from tests.scoring.support import slot_of, stored_replace, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +36,7 @@ def _utf8_name(disposition: str) -> str:
     return unquote(disposition.split("filename*=UTF-8''", 1)[1], encoding="utf-8")
 
 
+@pytest.mark.usefixtures("evidence_backend")
 def test_a_download_is_an_attachment_with_the_chinese_name(client, slot, rsj_reporter):
     evidence = upload(slot, rsj_reporter, "产业工人数量统计说明.pdf", PDF)
     client.force_login(rsj_reporter)
@@ -51,6 +57,7 @@ def test_a_download_is_an_attachment_with_the_chinese_name(client, slot, rsj_rep
     assert hashlib.sha256(body).hexdigest() == evidence.sha256
 
 
+@pytest.mark.usefixtures("evidence_backend")
 @pytest.mark.parametrize(
     ("name", "content", "inline"),
     [
@@ -87,12 +94,12 @@ def test_quotes_and_semicolons_in_a_name_cannot_add_header_parameters(client, sl
     assert _utf8_name(disposition) == name
 
 
+@pytest.mark.usefixtures("evidence_backend")
 def test_tampered_bytes_are_not_served(client, slot, rsj_reporter):
     evidence = upload(slot, rsj_reporter, "统计说明.pdf", PDF)
-    path = evidence_root() / evidence.file.name
     tampered = PDF.replace(b"Fengtai", b"Hacked!")
     assert tampered != PDF and len(tampered) == len(PDF)
-    path.write_bytes(tampered)
+    stored_replace(evidence.file.name, tampered)
 
     client.force_login(rsj_reporter)
     response = _get(client, evidence)
@@ -105,9 +112,10 @@ def test_tampered_bytes_are_not_served(client, slot, rsj_reporter):
     assert _get(client, evidence, inline="1").status_code == 500
 
 
+@pytest.mark.usefixtures("evidence_backend")
 def test_a_missing_file_is_reported_not_crashed(client, slot, rsj_reporter):
     evidence = upload(slot, rsj_reporter, "统计说明.pdf", PDF)
-    (evidence_root() / evidence.file.name).unlink()
+    evidence_storage().delete(evidence.file.name)
     client.force_login(rsj_reporter)
     response = _get(client, evidence)
     assert response.status_code == 500

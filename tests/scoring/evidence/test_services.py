@@ -1,20 +1,38 @@
-"""Evidence files in the service layer: add, remove, and the sweep of orphaned bytes."""
+"""Evidence files in the service layer: add, remove, and the sweep of orphaned bytes.
+
+The tests marked with the `evidence_backend` fixture run on the local folder and on a real
+S3 bucket (tests/s3server.py).
+"""
 
 import hashlib
 import os
+import socket
 import time
 import uuid
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 import scoring.evidence.services as evidence_service
 from common.errors import DomainError
+from fengtai_assess.storage_config import evidence_storage_settings
 from scoring.demo.files import pdf_bytes
 from scoring.evidence.services import evidence_remove
 from scoring.models import EventAction, EvidenceFile, SlotStatus
-from tests.scoring.support import evidence_root, save, slot_of, stored_files, submit, upload
+from scoring.models.evidence import evidence_storage
+from tests.s3server import evidence_storage_using
+from tests.scoring.support import (
+    evidence_root,
+    save,
+    slot_of,
+    stored_bytes,
+    stored_names,
+    submit,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +44,13 @@ def slot(open_cycle):
     return slot_of(open_cycle, 47, "rsj")
 
 
+@pytest.mark.usefixtures("evidence_backend")
 def test_adding_stores_the_bytes_and_records_them(slot, rsj_reporter):
-    before = stored_files()
+    before = stored_names()
     evidence = upload(slot, rsj_reporter, "统计说明.pdf", PDF, title="  全区产业工人统计说明  ")
-    (new,) = stored_files() - before
-    assert new.read_bytes() == PDF
-    assert new == evidence_root() / evidence.file.name
+    (new,) = stored_names() - before
+    assert stored_bytes(new) == PDF
+    assert new == evidence.file.name
     assert evidence.title == "全区产业工人统计说明"
     assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
     slot.refresh_from_db()
@@ -72,17 +91,22 @@ def test_a_file_of_another_slot_cannot_be_removed_through_this_one(open_cycle, s
     assert EvidenceFile.objects.filter(pk=evidence.pk, in_draft=True).exists()
 
 
+@pytest.mark.usefixtures("evidence_backend")
 def test_a_failure_inside_the_transaction_removes_the_written_bytes(
     slot, rsj_reporter, monkeypatch
 ):
+    written = []
+
     def broken(**kwargs):
+        written.extend(stored_names())  # the bytes are in the store at this point
         raise RuntimeError("audit trail unavailable")
 
     monkeypatch.setattr(evidence_service, "event_record", broken)
-    before = stored_files()
+    before = stored_names()
     with pytest.raises(RuntimeError):
         upload(slot, rsj_reporter, "统计说明.pdf", PDF)
-    assert stored_files() == before
+    assert len(set(written) - before) == 1
+    assert stored_names() == before
     assert not EvidenceFile.objects.exists()
     slot.refresh_from_db()
     assert (slot.status, slot.revision) == (SlotStatus.NOT_STARTED, 0)
@@ -131,3 +155,47 @@ def test_the_sweep_deletes_only_old_files_no_row_names(slot, rsj_reporter):
     assert f"已删除 {fresh}" in _sweep("--older-than-minutes", "3")
     assert not (evidence_root() / fresh).exists()
     assert kept_path.exists()
+
+
+@pytest.mark.usefixtures("evidence_backend")
+def test_the_sweep_walks_the_store_through_the_storage_api(slot, rsj_reporter):
+    """On a bucket too: a file no row names goes once it is old enough, a named one stays."""
+    kept = upload(slot, rsj_reporter, "统计说明.pdf", PDF)
+    orphan = evidence_storage().save(f"2020/01/{uuid.uuid4().hex}", ContentFile(b"left behind"))
+
+    assert _sweep() == "清理孤立文件 0 个。\n"  # just written: younger than an hour
+    assert stored_names() == {kept.file.name, orphan}
+
+    assert f"已删除 {orphan}" in _sweep("--older-than-minutes", "0")
+    assert stored_names() == {kept.file.name}
+    assert stored_bytes(kept.file.name) == PDF
+
+
+def test_a_store_that_cannot_be_reached_refuses_the_upload_in_chinese(slot, rsj_reporter):
+    """The bucket's address answers nothing (a closed loopback port): the reporter is told, in
+    Chinese, that the file was not uploaded, and no row, revision or audit event remains."""
+    closed_port = _closed_loopback_port()
+    config = evidence_storage_settings(
+        {
+            "FENGTAI_EVIDENCE_STORAGE": "s3",
+            "FENGTAI_S3_ENDPOINT_URL": f"http://127.0.0.1:{closed_port}",
+            "FENGTAI_S3_BUCKET": "fengtai-evidence",
+            "FENGTAI_S3_ACCESS_KEY": "AK",
+            "FENGTAI_S3_SECRET_KEY": "SK",
+        },
+        local_root=Path("/nonexistent"),
+    )
+    with evidence_storage_using(config), pytest.raises(DomainError) as refused:
+        upload(slot, rsj_reporter, "统计说明.pdf", PDF)
+    assert refused.value.message == evidence_service.STORE_UNAVAILABLE
+    assert "未上传" in refused.value.message
+    assert not EvidenceFile.objects.exists()
+    slot.refresh_from_db()
+    assert (slot.status, slot.revision) == (SlotStatus.NOT_STARTED, 0)
+    assert not slot.events.exists()
+
+
+def _closed_loopback_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -10,9 +10,18 @@ from django.urls import reverse
 
 from scoring.demo.files import docx_bytes, pdf_bytes, png_bytes, xlsx_bytes
 from scoring.models import EventAction, EvidenceFile, SlotStatus
+from scoring.models.evidence import evidence_storage
 from tests.scoring.evidence import samples
 from tests.scoring.pages import errors_shown, messages_shown, multipart_body
-from tests.scoring.support import evidence_root, save, slot_of, stored_files, submit
+from tests.scoring.support import (
+    evidence_root,
+    save,
+    slot_of,
+    stored_bytes,
+    stored_files,
+    stored_names,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +71,7 @@ def _assert_refused(response, phrase, *, slot, files_before):
 # --- accepted ------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("evidence_backend")
 @pytest.mark.parametrize(
     ("name", "content", "content_type"),
     [
@@ -76,7 +86,7 @@ def _assert_refused(response, phrase, *, slot, files_before):
 def test_a_real_file_is_stored_privately_with_its_digest(
     client, reporter, slot, name, content, content_type
 ):
-    before = stored_files()
+    before = stored_names()
     response = _post(client, slot, name, content, title="")
     assert messages_shown(response) == [("success", f"已上传“{name}”。")]
     evidence = EvidenceFile.objects.get()
@@ -86,9 +96,9 @@ def test_a_real_file_is_stored_privately_with_its_digest(
     assert evidence.sha256 == hashlib.sha256(content).hexdigest()
     assert evidence.in_draft and evidence.uploaded_by == reporter
     assert STORAGE_KEY.match(evidence.file.name), evidence.file.name
-    (new,) = stored_files() - before
-    assert new == evidence_root() / evidence.file.name
-    assert new.read_bytes() == content
+    (new,) = stored_names() - before
+    assert new == evidence.file.name
+    assert stored_bytes(new) == content
     slot.refresh_from_db()
     assert (slot.status, slot.revision) == (SlotStatus.DRAFT, 1)
     event = slot.events.get()
@@ -274,29 +284,31 @@ def test_the_office_cannot_upload_into_a_units_slot(client, office_user, slot):
     assert stored_files() == before
 
 
+@pytest.mark.usefixtures("evidence_backend")
 def test_a_failure_after_the_bytes_were_written_leaves_nothing(client, reporter, slot, monkeypatch):
     import scoring.evidence.services as evidence_service
 
     written = []
     real_save = evidence_service.EvidenceFile.save
+    storage = evidence_storage()
 
     def save_and_note(self, *args, **kwargs):
-        written.append(evidence_root() / self.file.name)
+        written.append(self.file.name)
         return real_save(self, *args, **kwargs)
 
     def broken_event_record(**kwargs):
-        assert written and written[-1].exists()  # the bytes are on disk at this point
+        assert written and storage.exists(written[-1])  # the bytes are stored at this point
         raise RuntimeError("audit trail unavailable")
 
     monkeypatch.setattr(evidence_service.EvidenceFile, "save", save_and_note)
     monkeypatch.setattr(evidence_service, "event_record", broken_event_record)
     client.raise_request_exception = False
-    before = stored_files()
+    before = stored_names()
     response = client.post(_url(slot), {"file": SimpleUploadedFile("材料.pdf", PDF)})
     assert response.status_code == 500
     assert len(written) == 1
-    assert not written[0].exists()
-    assert stored_files() == before
+    assert not storage.exists(written[0])
+    assert stored_names() == before
     assert not EvidenceFile.objects.exists()
     slot.refresh_from_db()
     assert (slot.status, slot.revision) == (SlotStatus.NOT_STARTED, 0)
