@@ -179,7 +179,10 @@ def test_leadership_sees_progress_at_a_glance_as_the_dashboard_counts_it(
     assert match and (int(match.group(1)), int(match.group(2))) == (1, total)
     assert reverse("reports:dashboard") in block
     dashboard = client.get(reverse("reports:dashboard")).content.decode()
-    assert f"<strong>1</strong><span>已报送（{match.group(3)}%）</span>" in dashboard
+    assert (
+        f'<strong>1</strong><span>已报送（完成率 <span data-figure="完成率">{match.group(3)}%</span>）'
+        in dashboard
+    )
     # Leadership has no unit: no unit block, no office to-do list.
     assert 'id="home-unit"' not in html and 'id="home-office"' not in html
     assert RSJ_REASON not in html

@@ -17,12 +17,13 @@ from scoring.workflow import (
 
 
 def test_the_cycle_moves_along_one_line():
-    """准备中 → 填报中 → 评审中 → 已发布 → 已归档: one action out of each state but the last."""
+    """准备中 → 填报中 → 评审中 → 已发布 → 已归档: one action out of each state but the last,
+    and from 已发布 the correction path back to 评审中 (撤回发布)."""
     assert [cycle_actions_from(s) for s in CycleStatus.values] == [
         ["open"],
         ["start_review"],
         ["publish"],
-        ["archive"],
+        ["archive", "unpublish"],
         [],
     ]
 

@@ -84,7 +84,7 @@ def test_existing_notices_learn_their_cycle_from_their_link_or_key(two_years, rs
 
     from django.apps import apps
 
-    migration = import_module("scoring.migrations.0005_publish_guards")
+    migration = import_module("scoring.migrations.0007_publish_guards")
     last, this = two_years
     slot = slot_of(last, "rsj", 48)
     linked = Notification.objects.create(

@@ -18,7 +18,14 @@ from scoring.models import EventAction, EvidenceFile, FigureField
 from scoring.submissions.figures import FigureRow, figure_ratio
 from tests.scoring import test_browser
 from tests.scoring.evidence import samples
-from tests.scoring.support import open_cycle_create, save, slot_of, stored_files, submit
+from tests.scoring.support import (
+    open_cycle_create,
+    points_set,
+    save,
+    slot_of,
+    stored_files,
+    submit,
+)
 from units.roles import Role
 
 pytestmark = pytest.mark.browser
@@ -98,7 +105,9 @@ def test_files_go_up_in_the_background_and_the_typed_draft_stays(
     reporter_page, live_server, tmp_path
 ):
     page, base = reporter_page, live_server.url
-    slot = slot_of(open_cycle_create(), 47, "rsj")
+    cycle = open_cycle_create()
+    points_set(cycle, 47, "5")  # the self-score typed below must fit the indicator's 分值
+    slot = slot_of(cycle, 47, "rsj")
     page.goto(f"{base}/tasks/{slot.pk}/")
     # The script took the upload over: no separate upload button, several files at once.
     assert page.locator("[data-upload-button]").is_hidden()
