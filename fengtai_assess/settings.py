@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "common",
     "accounts",
     "units",
+    "audit",
     "indicators",
     "scoring",
     "reports",
@@ -63,6 +64,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "common.middleware.PermissionsPolicyMiddleware",
+    "audit.context.AuditContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -235,3 +239,29 @@ from accounts.ldap_config import authentication_backends, ldap_settings  # noqa:
 
 globals().update(ldap_settings(os.environ))
 AUTHENTICATION_BACKENDS = authentication_backends(AUTHENTICATION_BACKENDS, os.environ)
+
+# --- Security headers (等保 2.0 level 2): CSP (django-csp), Permissions-Policy ------------------
+# No inline script or style anywhere: every script and stylesheet is a static file of the app.
+# Evidence previews are same-origin PDFs/images in an <iframe>/<object> (frame-src, object-src);
+# the file responses themselves carry their own stricter policy (scoring/evidence/views.py).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+FENGTAI_PERMISSIONS_POLICY = os.environ.get(
+    "FENGTAI_PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), display-capture=()",
+)
