@@ -15,11 +15,17 @@ class AuditFilterForm(forms.Form):
         label="结果", required=False, choices=[("", "全部")] + Outcome.choices
     )
     unit = forms.ModelChoiceField(
-        label="单位", required=False, queryset=Unit.objects.order_by("display_order", "pk"),
+        label="单位",
+        required=False,
+        queryset=Unit.objects.order_by("display_order", "pk"),
         empty_label="全部",
     )
-    since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()

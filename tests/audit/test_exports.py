@@ -18,7 +18,11 @@ def test_catalogue_export_is_recorded_with_its_export_log(client, rsj_reporter):
 
     [log] = ExportLog.objects.all()
     [record] = SecurityEvent.objects.filter(action=Action.EXPORTED)
-    assert (record.actor, record.unit_name, record.ip_address) == (rsj_reporter, "区人社局", "10.2.3.4")
+    assert (record.actor, record.unit_name, record.ip_address) == (
+        rsj_reporter,
+        "区人社局",
+        "10.2.3.4",
+    )
     assert (record.object_type, record.object_id) == ("reports.exportlog", str(log.pk))
     assert record.object_repr == "责任分工表"
     assert record.detail["kind"] == ExportKind.CATALOGUE

@@ -15,7 +15,6 @@ pytestmark = pytest.mark.django_db
 ON_POSTGRES = connection.vendor == "postgresql"
 
 
-
 def test_model_and_queryset_refuse_update_and_delete():
     event = audit_record(action=Action.LOGIN_FAILED, actor_username="rsj")
     event.actor_username = "someone_else"
@@ -41,9 +40,12 @@ def test_model_and_queryset_refuse_update_and_delete():
 )
 def test_postgres_trigger_refuses_raw_update_and_delete(sql):
     event = audit_record(action=Action.LOGIN_FAILED, actor_username="rsj")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [event.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [event.pk])
     assert SecurityEvent.objects.get(pk=event.pk).actor_username == "rsj"
 
 
@@ -76,6 +78,9 @@ def test_purge_deletes_only_older_records_and_records_itself(capsys):
     assert "已删除 1 条" in capsys.readouterr().out
     if ON_POSTGRES:
         # The purge's permission ends with it: a raw delete is refused again.
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM audit_securityevent WHERE id = %s", [kept.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("DELETE FROM audit_securityevent WHERE id = %s", [kept.pk])

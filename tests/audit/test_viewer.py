@@ -24,7 +24,7 @@ def records(rsj_reporter, zgh_reporter):
     audit_record(action=Action.LOGIN, actor=zgh_reporter, obj=zgh_reporter, ip="10.0.0.6")
     audit_record(
         action=Action.LOGIN_FAILED,
-        actor_username="=HYPERLINK(\"http://x\")",
+        actor_username='=HYPERLINK("http://x")',
         outcome=Outcome.FAILURE,
     )
     SecurityEvent.objects.create(
@@ -65,9 +65,9 @@ def test_a_bad_date_range_is_a_chinese_message_and_no_rows(client, office_user, 
 def test_the_page_offers_no_way_to_change_a_record(client, office_user, records):
     client.force_login(office_user)
     html = client.get(LIST).content.decode()
-    assert 'method="post"' not in html.replace('action="/accounts/logout/"', "").split(
-        "<main", 1
-    )[1]
+    assert (
+        'method="post"' not in html.replace('action="/accounts/logout/"', "").split("<main", 1)[1]
+    )
     assert client.post(LIST).status_code == 405
 
 
@@ -87,7 +87,7 @@ def test_export_escapes_formulas_and_is_itself_recorded(client, office_user, rec
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][:5] == ("时间", "操作人", "单位", "操作", "结果")
     assert len(rows) == 2
-    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][1] == '\'=HYPERLINK("http://x")'
     assert rows[1][3:5] == ("登录失败", "失败")
     assert rows[1][0].endswith("+08:00")
 
