@@ -1,0 +1,113 @@
+"""Every page of every role loads under the Content-Security-Policy with no violation.
+
+On the demo data, each demo account (reporter, unit approver, office, leader, administrator)
+logs in through the login page and walks every same-origin link it can reach, the Django admin
+included, one page per URL pattern. An init script listens for `securitypolicyviolation`
+before any page script runs; the console must show no error either.
+"""
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from tests.scoring.test_browser import _catalogue_after_flush, _login, chromium  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+ACCOUNTS = ["rsj", "gzw_sh", "office", "leader", "admin"]
+# Files and workbooks are downloads, not pages; logging out would end the walk.
+NOT_PAGES = re.compile(
+    r"(\.xlsx$|\.zip$|/files/\d+/|/compare/download/|/scheme/export/|/logout/|"
+    r"^/admin/logout/|/admin/r/)"
+)
+MAX_PAGES_PER_ACCOUNT = 200
+
+LISTEN = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(
+    `${e.violatedDirective} blocked=${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+def _console(msg, errors: list[str]) -> None:
+    url = msg.location.get("url", "")
+    # Chromium asks for /favicon.ico on its own (the pages name a static SVG icon).
+    if msg.type == "error" and not url.endswith("/favicon.ico"):
+        errors.append(f"{msg.text} ({url})")
+
+
+def _pattern(path: str) -> str:
+    return re.sub(r"\d+", "N", path)
+
+
+def _walk(page, base: str, errors: list[str]) -> list[str]:
+    seen_patterns: set[str] = set()
+    queue = ["/", "/admin/"]
+    visited: list[str] = []
+    problems: list[str] = []
+    while queue and len(visited) < MAX_PAGES_PER_ACCOUNT:
+        path = queue.pop(0)
+        if _pattern(path) in seen_patterns or NOT_PAGES.search(path):
+            continue
+        seen_patterns.add(_pattern(path))
+        errors.clear()
+        response = page.goto(base + path)
+        if (
+            response is None
+            or response.status >= 400
+            or "text/html" not in response.headers.get("content-type", "")
+        ):
+            continue
+        page.wait_for_load_state("load")
+        visited.append(path)
+        violations = page.evaluate("window.__cspViolations")
+        problems += [f"{path}: {v}" for v in violations] + [f"{path}: {e}" for e in errors]
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)"):
+            parts = urlsplit(urljoin(page.url, href))
+            if (
+                f"{parts.scheme}://{parts.netloc}" != base
+                or parts.query
+                and "/admin/" in parts.path
+            ):
+                continue
+            link = parts.path + (f"?{parts.query}" if parts.query else "")
+            if _pattern(link) not in seen_patterns:
+                queue.append(link)
+    assert not problems, "\n".join(problems)
+    return visited
+
+
+def test_no_page_of_any_role_violates_the_policy(chromium, live_server):  # noqa: F811
+    call_command("seed_demo", force=True, sample_data=True, verbosity=0)
+    base = live_server.url
+    walked = {}
+    for username in ACCOUNTS:
+        context = chromium.new_context()
+        context.add_init_script(LISTEN)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda msg, errors=errors: _console(msg, errors))
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        page.on(
+            "response",
+            lambda r, errors=errors: (
+                r.status >= 400
+                and r.request.resource_type != "document"
+                and errors.append(f"{r.status} {r.url}")
+            ),
+        )
+        page.on("dialog", lambda dialog: dialog.dismiss())
+        _login(page, base, username)
+        walked[username] = _walk(page, base, errors)
+        context.close()
+    # The walk reached the pages that matter for each role (so it cannot pass by seeing nothing).
+    assert "/tasks/" in walked["rsj"] and "/approvals/" in walked["gzw_sh"]
+    assert "/audit/" in walked["office"] and "/reports/" in walked["leader"]
+    assert any(p.startswith("/admin/auth/user/") for p in walked["admin"])
+    assert any(p.startswith("/admin/indicators/") for p in walked["office"])
+    assert any(p.endswith("/export/") for p in walked["office"])  # django-import-export's form
+    print({username: len(paths) for username, paths in walked.items()})
