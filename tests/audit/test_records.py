@@ -179,3 +179,20 @@ def test_object_permission_grant_and_revocation(rsj_reporter):
     for event in (granted, revoked):
         assert (event.object_type, event.object_id) == ("units.unit", str(unit.pk))
         assert event.detail == {"permission": "change_unit", "holder": "group:临时组"}
+
+
+def test_admin_bulk_delete_records_every_object(admin_user):
+    first, second = Group.objects.create(name="临时组甲"), Group.objects.create(name="临时组乙")
+    admin = browser()
+    admin.force_login(admin_user)
+    response = admin.post(
+        reverse("admin:auth_group_changelist"),
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Group.objects.filter(pk__in=[first.pk, second.pk]).exists()
+    deleted = events(Action.ADMIN_DELETED)
+    assert sorted(e.object_repr for e in deleted) == ["临时组乙", "临时组甲"]
+    assert {(e.actor, e.object_type, e.ip_address) for e in deleted} == {
+        (admin_user, "auth.group", "10.8.1.23")
+    }
