@@ -111,3 +111,22 @@ def test_no_page_of_any_role_violates_the_policy(chromium, live_server):  # noqa
     assert any(p.startswith("/admin/indicators/") for p in walked["office"])
     assert any(p.endswith("/export/") for p in walked["office"])  # django-import-export's form
     print({username: len(paths) for username, paths in walked.items()})
+
+
+def test_import_export_select_all_still_works_without_its_inline_handler(
+    chromium,  # noqa: F811
+    live_server,
+    office_user,
+):
+    call_command("loaddata", "catalogue", "figure_defaults", verbosity=0)
+    page = chromium.new_page()
+    _login(page, live_server.url, "office")
+    page.goto(f"{live_server.url}/admin/indicators/indicator/export/")
+    fields = page.locator('.selectable-field-export-row:visible input[type="checkbox"]')
+    assert fields.count() > 1
+    assert all(fields.nth(i).is_checked() for i in range(fields.count()))
+
+    page.uncheck("#select-all-toggle")
+    assert not any(fields.nth(i).is_checked() for i in range(fields.count()))
+    page.check("#select-all-toggle")
+    assert all(fields.nth(i).is_checked() for i in range(fields.count()))
