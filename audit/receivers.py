@@ -246,7 +246,7 @@ def _record_log_entries(entries) -> None:
             else "",
             object_id=entry.object_id or "",
             object_repr=entry.object_repr,
-            detail={"change_message": entry.get_change_message()},
+            detail={"change_message": str(entry.get_change_message())},
         )
 
 

@@ -196,3 +196,24 @@ def test_admin_bulk_delete_records_every_object(admin_user):
     assert {(e.actor, e.object_type, e.ip_address) for e in deleted} == {
         (admin_user, "auth.group", "10.8.1.23")
     }
+
+
+def test_an_excel_import_in_the_admin_records_each_row(office_user):
+    from tests.indicators.test_import import (
+        GOOD_ROWS,
+        PROCESS_URL,
+        RESPONSIBILITY_HEADERS,
+        upload,
+        xlsx_bytes,
+    )
+
+    admin = browser()
+    admin.force_login(office_user)
+    preview = upload(admin, xlsx_bytes(RESPONSIBILITY_HEADERS, GOOD_ROWS))
+    assert admin.post(PROCESS_URL, preview.context["confirm_form"].initial).status_code == 302
+
+    added, changed = events(Action.ADMIN_ADDED), events(Action.ADMIN_CHANGED)
+    assert len(added) == 1 and len(changed) == 1
+    for event in added + changed:
+        assert (event.actor, event.object_type) == (office_user, "indicators.responsibility")
+        assert "import_export" in event.detail["change_message"]
