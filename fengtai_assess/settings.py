@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "common",
     "accounts",
     "units",
+    "audit",
     "indicators",
     "scoring",
     "reports",
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "common.middleware.PermissionsPolicyMiddleware",
+    "audit.context.AuditContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -263,4 +267,30 @@ from fengtai_assess.storage_config import evidence_storage_settings  # noqa: E40
 
 STORAGES["evidence"] = evidence_storage_settings(
     os.environ, local_root=PRIVATE_MEDIA_ROOT / "evidence"
+)
+
+# --- Security headers (等保 2.0 level 2): CSP (django-csp), Permissions-Policy ------------------
+# No inline script or style anywhere: every script and stylesheet is a static file of the app.
+# Evidence previews are same-origin PDFs/images in an <iframe>/<object> (frame-src, object-src);
+# the file responses themselves carry their own stricter policy (scoring/evidence/views.py).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+FENGTAI_PERMISSIONS_POLICY = os.environ.get(
+    "FENGTAI_PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), display-capture=()",
 )

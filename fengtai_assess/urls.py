@@ -13,5 +13,6 @@ urlpatterns = [
     path("catalogue/", include("indicators.urls")),
     path("", include("scoring.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

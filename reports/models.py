@@ -7,6 +7,7 @@ class ExportKind(models.TextChoices):
     SUMMARY = "summary", "考核汇总表"
     EVIDENCE_ZIP = "evidence_zip", "佐证材料包"
     COMPARISON = "comparison", "年度对比表"
+    AUDIT = "audit", "安全审计记录"
 
 
 class ExportLog(models.Model):

@@ -1,5 +1,7 @@
 """Writes of the reports app: the export audit."""
 
+from audit.models import Action
+from audit.services import audit_record
 from reports.models import ExportKind, ExportLog
 
 
@@ -11,14 +13,22 @@ def export_record(
     detail: dict | None = None,
     ip: str | None = None,
 ) -> ExportLog:
-    """Record that `user` (None for the command line) exported `kind`."""
-    return ExportLog.objects.create(
-        kind=kind,
-        user=user if user is not None and user.is_authenticated else None,
-        cycle_name=cycle_name,
-        detail=detail or {},
-        ip_address=ip,
+    """Record that `user` (None for the command line) exported `kind`: in the export log and,
+    as one record, in the security audit log."""
+    user = user if user is not None and user.is_authenticated else None
+    log = ExportLog.objects.create(
+        kind=kind, user=user, cycle_name=cycle_name, detail=detail or {}, ip_address=ip
     )
+    audit_record(
+        action=Action.EXPORTED,
+        actor=user,
+        actor_username="" if user is not None else "命令行",
+        obj=log,
+        object_repr=f"{ExportKind(kind).label}{f'（{cycle_name}）' if cycle_name else ''}",
+        detail={"kind": str(kind), **(detail or {})},
+        ip=ip,
+    )
+    return log
 
 
 def export_record_on_signal(

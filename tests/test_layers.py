@@ -1,6 +1,7 @@
 """The house's import order, read from the source with ast.
 
-Dependencies point one way: common ← units ← indicators ← scoring ← reports. A lower layer never
+Dependencies point one way: common ← accounts ← units ← audit ← indicators ← scoring ← reports ←
+ops. A lower layer never
 imports a higher one (it sends a signal from common/signals.py instead), and no module reaches into
 another module for a private (``_name``) symbol: what is shared is given a public name.
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["common", "units", "indicators", "scoring", "reports"]
+LAYERS = ["common", "accounts", "units", "audit", "indicators", "scoring", "reports", "ops"]
 RANK = {name: rank for rank, name in enumerate(LAYERS)}
 
 

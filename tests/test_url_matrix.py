@@ -159,6 +159,9 @@ CASES = [
         kind="zip",
         exported=True,
     ),
+    # the security audit log
+    Case("audit:event_list", _u("audit:event_list"), OFFICE_ONLY),
+    Case("audit:event_export", _u("audit:event_export"), OFFICE_ONLY, kind="xlsx", exported=True),
 ]
 
 

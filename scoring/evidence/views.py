@@ -10,6 +10,8 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import Action, Outcome
+from audit.services import audit_record
 from common.errors import DomainError
 from common.http import client_ip, content_disposition
 from scoring.access import NOT_FOUND, evidence_get_for_user, slot_get_for_user
@@ -123,7 +125,16 @@ def evidence_delete(request, pk: int, file_pk: int):
 @require_GET
 def evidence_download(request, pk: int):
     evidence = evidence_get_for_user(user=request.user, pk=pk)
-    return serve_evidence(evidence, inline=request.GET.get("inline") == "1")
+    inline = request.GET.get("inline") == "1" and evidence.can_view_inline
+    response = serve_evidence(evidence, inline=inline)
+    audit_record(
+        action=Action.EVIDENCE_VIEWED if inline else Action.EVIDENCE_DOWNLOADED,
+        obj=evidence,
+        outcome=Outcome.SUCCESS if response.status_code == 200 else Outcome.FAILURE,
+        detail={"slot": evidence.slot_id, "sha256": evidence.sha256, "size": evidence.size},
+        request=request,
+    )
+    return response
 
 
 @login_required

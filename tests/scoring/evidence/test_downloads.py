@@ -80,7 +80,9 @@ def test_inline_only_for_types_a_browser_shows_safely(
     if inline:
         assert "default-src 'none'" in response["Content-Security-Policy"]
     else:
-        assert not response.has_header("Content-Security-Policy")
+        # An attachment carries the site's policy (CSP on every response), not the preview's.
+        assert "unsafe-inline" not in response["Content-Security-Policy"]
+        assert "script-src 'self'" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == content
 
 
