@@ -1,5 +1,6 @@
 """Evidence files: add to a draft, remove from a draft, open for download, sweep orphans."""
 
+import errno
 import hashlib
 import logging
 from collections.abc import Iterator
@@ -27,6 +28,10 @@ DEFAULT_MAX_SUBMISSION_SIZE = 200 * 1024 * 1024
 
 
 CHUNK = 1024 * 1024
+
+STORAGE_FULL = "服务器存储空间不足，文件未保存，请稍后重试或联系管理员。"
+STORAGE_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+UPLOAD_INTERRUPTED = "上传未完成（连接中断），本次的文件均未保存，请重新上传。"
 
 
 def max_submission_size() -> int:
@@ -58,7 +63,8 @@ def evidence_add(
     the page was loaded; the file passes every rule of EvidencePolicy; the draft's files stay
     within the per-submission limit. Effect: the bytes are copied under a
     random name in the private evidence storage and one EvidenceFile row records the original
-    name, size, type and SHA-256. On any failure neither the row nor the stored file remains.
+    name, size, type and SHA-256. On any failure neither the row nor the stored file remains;
+    a full disk is refused with STORAGE_FULL.
     Audit: 上传材料.
     """
     name = clean_filename(upload.name or "")
@@ -99,7 +105,16 @@ def evidence_add(
                 uploaded_at=timezone.now(),
             )
             upload.seek(0)
-            evidence.file.save("upload", upload, save=False)
+            # The name is chosen before the bytes are written, so a write that fails halfway
+            # (disk full) leaves a partial file that the cleanup below can find and delete.
+            stored_name = evidence.file.field.generate_filename(evidence, "upload")
+            try:
+                evidence.file.name = storage.save(stored_name, upload, max_length=200)
+            except OSError as exc:
+                if exc.errno in STORAGE_FULL_ERRNOS:
+                    logger.error("evidence storage full: %s", exc)
+                    raise DomainError(STORAGE_FULL) from exc
+                raise
             stored_name = evidence.file.name
             evidence.save()
             draft_bump_revision(locked, actor)

@@ -15,6 +15,7 @@ from common.http import client_ip, content_disposition
 from scoring.access import NOT_FOUND, evidence_get_for_user, slot_get_for_user
 from scoring.evidence.forms import EvidenceUploadForm
 from scoring.evidence.services import (
+    UPLOAD_INTERRUPTED,
     EvidenceIntegrityError,
     evidence_add_several,
     evidence_oversized_message,
@@ -75,7 +76,9 @@ def evidence_upload(request, pk: int):
     ]
     added = []
     form = EvidenceUploadForm(request.POST, files)
-    if form.is_valid():
+    if getattr(request, "upload_interrupted", False):
+        errors.append({"name": "", "message": UPLOAD_INTERRUPTED})
+    elif form.is_valid():
         added, refused = evidence_add_several(
             slot=slot,
             actor=request.user,
