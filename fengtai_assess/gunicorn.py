@@ -24,7 +24,10 @@ max_requests_jitter = 200
 
 # Request line and headers stay at gunicorn's safe limits; the body's limits are the app's
 # (EVIDENCE_MAX_FILE_MB, EVIDENCE_MAX_SUBMISSION_MB), enforced while it streams to disk.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
 # The address nginx passes on is trusted only from nginx itself on the same machine.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), which two
+# instances on one machine would fight over; nothing here uses it.
+control_socket_disable = True
