@@ -1,0 +1,37 @@
+"""What every hostile-input test checks afterwards: nothing changed."""
+
+import pytest
+from django.apps import apps
+
+
+def database_state() -> dict[str, int]:
+    """The row count of every model, and of every audit and file row by kind.
+
+    A refused request must leave all of them as they were.
+    """
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if not model._meta.proxy and model._meta.label != "sessions.Session"
+    }
+
+
+@pytest.fixture
+def unchanged():
+    """unchanged() -> a check; calling the check asserts no table gained or lost a row."""
+
+    def snapshot():
+        before = database_state()
+
+        def check(*, allow: tuple[str, ...] = ()):
+            after = database_state()
+            changed = {
+                label: (before[label], after[label])
+                for label in before
+                if before[label] != after[label] and label not in allow
+            }
+            assert changed == {}
+
+        return check
+
+    return snapshot
