@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test import override_settings
+from django.urls import reverse
 
 from accounts.services import password_mark_current
 from scoring.demo.files import pdf_bytes
@@ -180,8 +181,6 @@ def _assert_nothing_left(slot, files_before, temp_dir: Path):
 
 
 def test_the_upload_url_is_the_one_the_raw_requests_use(slot):
-    from django.urls import reverse
-
     assert reverse("scoring:evidence_upload", args=[slot.pk]) == f"/tasks/{slot.pk}/files/"
 
 
@@ -220,7 +219,19 @@ def test_a_client_closing_mid_upload_to_gunicorn_leaves_nothing(served_reporter,
             f"/tasks/{slot.pk}/files/", {"revision": "0"}, [("第一份.pdf", PDF)]
         )
         assert whole.status == 200
-    assert list(EvidenceFile.objects.filter(slot=slot).values_list("original_name", flat=True)) == [
-        "第一份.pdf"
-    ]
+        stored = EvidenceFile.objects.get(slot=slot)
+        # make serve: DEBUG off (the product's 404 page), WhiteNoise serves the collected static
+        # files, and no URL but the permission-checked view reaches an evidence file.
+        assert browser.get("/static/css/errors.css").status == 200
+        for path in (
+            f"/static/{stored.file.name}",
+            f"/media/{stored.file.name}",
+            f"/private/evidence/{stored.file.name}",
+            f"/evidence/{stored.file.name}",
+        ):
+            missing = browser.get(path)
+            assert missing.status == 404 and "页面不存在" in missing.text, path
+        download = browser.get(reverse("scoring:evidence_download", args=[stored.pk]))
+        assert download.status == 200 and download.body == PDF
+    assert stored.original_name == "第一份.pdf"
     assert settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
