@@ -12,6 +12,7 @@ import http.cookiejar
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -235,3 +236,87 @@ def multipart(fields: dict, files: list[tuple[str, bytes]], name: str = "file"):
         parts.append(head.encode() + content + b"\r\n")
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+# --- a PostgreSQL server of one's own ----------------------------------------------------------
+
+
+def postgres_bin() -> Path | None:
+    """Debian's PostgreSQL server binaries (initdb, pg_ctl), if installed."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    return found[-1].parent if found else None
+
+
+@dataclass
+class PrivateCluster:
+    """A throwaway PostgreSQL server on a free loopback port, trust auth, user postgres.
+
+    Stopping it (the point of a fault test) disturbs no one else's database.
+    """
+
+    bin: Path
+    datadir: Path
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *args: str) -> None:
+        # initdb and the server refuse to run as root; the cluster belongs to user postgres.
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *args], check=True, timeout=120, capture_output=True)
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.datadir} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            str(self.bin / "pg_ctl"), "-D", str(self.datadir / "data"), "-o", options,
+            "-l", str(self.datadir / "server.log"), "-w", "start",
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        self._run(
+            str(self.bin / "pg_ctl"), "-D", str(self.datadir / "data"), "-m", "fast", "-w", "stop"
+        )
+
+    def is_running(self) -> bool:
+        return (self.datadir / "data" / "postmaster.pid").exists()
+
+
+@contextlib.contextmanager
+def private_postgres() -> Iterator[PrivateCluster]:
+    pg = postgres_bin()
+    if pg is None:
+        raise RuntimeError("PostgreSQL server binaries not found under /usr/lib/postgresql")
+    datadir = Path(tempfile.mkdtemp(prefix="fengtai-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(datadir, "postgres", "postgres")
+    cluster = PrivateCluster(bin=pg, datadir=datadir, port=free_port())
+    try:
+        cluster._run(
+            str(pg / "initdb"), "-D", str(datadir / "data"), "-U", "postgres",
+            "-A", "trust", "-E", "UTF8", "--no-sync",
+        )  # fmt: skip
+        cluster.start()
+        yield cluster
+    finally:
+        if cluster.is_running():
+            cluster.stop()
+        shutil.rmtree(datadir, ignore_errors=True)
+
+
+def manage(env: dict, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """Run manage.py in the given environment (e.g. production_env against a private cluster)."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
