@@ -65,3 +65,11 @@ check: venv
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 .pytest_cache .ruff_cache
+
+# `make serve`: production serving (DEBUG off) with gunicorn on DATABASE_URL; static files are
+# collected for WhiteNoise first. Workers: GUNICORN_WORKERS (default 2 × cores + 1); see
+# fengtai_assess/gunicorn.py. Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (README).
+.PHONY: serve
+serve: venv
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=0 HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c fengtai_assess/gunicorn.py

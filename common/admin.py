@@ -8,6 +8,7 @@ from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 
 from common.errors import DomainError
+from common.resources import SheetFileError, SheetXLSX
 from common.signals import catalogue_changed
 
 
@@ -27,6 +28,18 @@ class SheetImportExportAdmin(ImportExportModelAdmin):
 
     formats = [base_formats.XLSX, base_formats.CSV]
     export_form_class = ChineseExportForm
+
+    def get_import_formats(self):
+        # Reading refuses formula cells; export keeps import-export's own XLSX (which it
+        # recognises by exact type to write numbers as numbers).
+        return [SheetXLSX, base_formats.CSV]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # A file-level refusal already speaks to the office; anything else keeps the default.
+        if isinstance(e, SheetFileError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def has_import_permission(self, request):
         return self.has_change_permission(request)

@@ -12,6 +12,7 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db.models import Model
 from import_export import fields, resources, widgets
+from import_export.formats import base_formats
 from import_export.results import Error, Result
 
 from common.xlsx import escape_formula
@@ -21,6 +22,9 @@ HEADER_LINES = 1
 # Key for errors about the row as a whole (import-export would label them "没有指定的字段").
 ROW_KEY = "整行"
 _INTEGER_RE = re.compile(r"[+-]?\d{1,9}(\.0*)?")
+# The office's tables are small (80 indicators, a few hundred responsibilities, dozens of
+# units); a file far longer is a mistake or an attack, refused before any row is validated.
+MAX_IMPORT_ROWS = 2000
 
 
 def sheet_line(row_number: int) -> int:
@@ -133,6 +137,54 @@ class SheetFileError(ValueError):
     """A problem with the file as a whole, worded for the office."""
 
 
+def formula_cells(content: bytes) -> list[tuple[int, str, str]]:
+    """(Excel line, column header, formula) of every formula cell on the first sheet.
+
+    import-export reads a formula cell's cached result (data_only), which a crafted file can
+    set to anything, or leave empty. The office's tables hold values only, so a formula is
+    refused instead of being read as whatever it last showed.
+    """
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(BytesIO(content), read_only=True, data_only=False)
+    except Exception:
+        return []  # not readable as .xlsx: the reader proper reports it
+    try:
+        rows = book.active.iter_rows()
+        headers = [cell_text(c.value) for c in next(rows, ())]
+        found = []
+        for line, row in enumerate(rows, start=HEADER_LINES + 1):
+            for index, cell in enumerate(row):
+                if getattr(cell, "data_type", None) == "f":
+                    header = headers[index] if index < len(headers) else f"第 {index + 1} 列"
+                    found.append((line, header, str(cell.value)))
+        return found
+    finally:
+        book.close()
+
+
+def formula_refusal(found: list[tuple[int, str, str]]) -> str:
+    shown = "、".join(f"第 {line} 行“{header}”（{formula}）" for line, header, formula in found[:5])
+    more = f"等 {len(found)} 处" if len(found) > 5 else ""
+    return (
+        f"文件中有公式，导入只接受数值：{shown}{more}。"
+        "请在 Excel 中复制这些单元格后“选择性粘贴 → 数值”，再导入。"
+    )
+
+
+class SheetXLSX(base_formats.XLSX):
+    """import-export's .xlsx reader, refusing formula cells (see formula_cells)."""
+
+    def create_dataset(self, in_stream):
+        found = formula_cells(in_stream)
+        if found:
+            raise SheetFileError(formula_refusal(found))
+        return super().create_dataset(in_stream)
+
+
 class SheetError(Error):
     @property
     def traceback(self):
@@ -213,6 +265,11 @@ class SheetResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self._seen_keys = {}
+        if len(dataset) > MAX_IMPORT_ROWS:
+            raise SheetFileError(
+                f"文件行数过多（{len(dataset)} 行），一次导入不超过 {MAX_IMPORT_ROWS} 行，"
+                "请检查文件或分批导入。"
+            )
         dataset.headers = [cell_text(header) for header in dataset.headers or []]
         missing = [
             f.column_name for f in self._key_columns() if f.column_name not in dataset.headers

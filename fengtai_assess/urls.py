@@ -7,6 +7,9 @@ admin.site.site_header = "丰台区产改落实情况评价考核系统 · 管�
 admin.site.site_title = "产改考核管理后台"
 admin.site.index_title = "管理首页"
 
+# A database outage is a 503 with the product's page, any other fault the 500 page.
+handler500 = "fengtai_assess.errors.server_error"
+
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("accounts/", include("accounts.urls")),

@@ -1,5 +1,6 @@
 """Evidence files: add to a draft, remove from a draft, open for download, sweep orphans."""
 
+import errno
 import hashlib
 import logging
 from collections.abc import Iterator
@@ -34,6 +35,9 @@ CHUNK = 1024 * 1024
 STORE_UNAVAILABLE = (
     "佐证材料存储暂时无法写入，本次文件未上传。请稍后重试；如仍不成功，请联系系统管理员。"
 )
+STORAGE_FULL = "服务器存储空间不足，文件未保存，请稍后重试或联系管理员。"
+STORAGE_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+UPLOAD_INTERRUPTED = "上传未完成（连接中断），本次的文件均未保存，请重新上传。"
 
 
 def max_submission_size() -> int:
@@ -66,7 +70,8 @@ def evidence_add(
     within the per-submission limit. Effect: the bytes are copied under a
     random name in the private evidence storage and one EvidenceFile row records the original
     name, size, type and SHA-256. On any failure neither the row nor the stored file remains;
-    a store that cannot take the bytes (disk full, bucket unreachable) is a DomainError.
+    a full disk is refused with STORAGE_FULL, a store that cannot take the bytes otherwise
+    (bucket unreachable or refusing) with STORE_UNAVAILABLE.
     An Office or WPS file also gets a pending PDF preview, built by a job after the commit.
     Audit: 上传材料.
     """
@@ -110,9 +115,15 @@ def evidence_add(
                 uploaded_at=timezone.now(),
             )
             upload.seek(0)
+            # The name is chosen before the bytes are written, so a write that fails halfway
+            # (disk full) leaves a partial file that the cleanup below can find and delete.
+            stored_name = evidence.file.field.generate_filename(evidence, "upload")
             try:
-                evidence.file.save("upload", upload, save=False)
-            except OSError as exc:  # disk full, object store unreachable or refusing
+                evidence.file.name = storage.save(stored_name, upload, max_length=200)
+            except OSError as exc:
+                if exc.errno in STORAGE_FULL_ERRNOS:
+                    logger.error("evidence storage full: %s", exc)
+                    raise DomainError(STORAGE_FULL) from exc
                 logger.exception("evidence upload to slot %s: the store refused the bytes", slot.pk)
                 raise DomainError(STORE_UNAVAILABLE) from exc
             stored_name = evidence.file.name

@@ -13,6 +13,7 @@ class BoundedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.received = 0
+        self.cut_off = False
         self.limit = EvidencePolicy.from_settings().max_file_size
 
     def receive_data_chunk(self, raw_data, start):
@@ -22,5 +23,15 @@ class BoundedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
             oversized = getattr(self.request, "oversized_uploads", [])
             oversized.append(self.file_name)
             self.request.oversized_uploads = oversized
+            self.cut_off = True
             raise SkipFile()
         return super().receive_data_chunk(raw_data, start)
+
+    def upload_interrupted(self):
+        # The body ended before the multipart form did (the client went away mid-upload): the
+        # parser drops the unfinished file, and the view refuses the files before it too, so
+        # a cut-off request stores nothing. Django calls this too after the last file was
+        # skipped for its size; that file is already reported as oversized.
+        if not getattr(self, "cut_off", False):
+            self.request.upload_interrupted = True
+        super().upload_interrupted()

@@ -18,6 +18,7 @@ from scoring.access import NOT_FOUND, evidence_get_for_user, slot_get_for_user
 from scoring.evidence.forms import EvidenceUploadForm
 from scoring.evidence.previews import PreviewUnavailable, preview_verified_chunks
 from scoring.evidence.services import (
+    UPLOAD_INTERRUPTED,
     EvidenceIntegrityError,
     evidence_add_several,
     evidence_oversized_message,
@@ -78,7 +79,9 @@ def evidence_upload(request, pk: int):
     ]
     added = []
     form = EvidenceUploadForm(request.POST, files)
-    if form.is_valid():
+    if getattr(request, "upload_interrupted", False):
+        errors.append({"name": "", "message": UPLOAD_INTERRUPTED})
+    elif form.is_valid():
         added, refused = evidence_add_several(
             slot=slot,
             actor=request.user,

@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 import tablib
 from django.core.exceptions import ValidationError
 from import_export import fields, widgets
-from import_export.formats.base_formats import XLSX
 from import_export.results import RowResult
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -24,6 +23,7 @@ from common.resources import (
     IntegerCellWidget,
     SheetFileError,
     SheetResource,
+    SheetXLSX,
     TextWidget,
     cell_text,
     parse_integer,
@@ -226,7 +226,9 @@ def scheme_workbook(cycle: Cycle) -> Workbook:
 def dataset_from_xlsx(content: bytes) -> tablib.Dataset:
     """The first sheet of an uploaded .xlsx; trailing empty lines are dropped."""
     try:
-        dataset = XLSX().create_dataset(content)
+        dataset = SheetXLSX().create_dataset(content)
+    except SheetFileError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
         raise SheetFileError("无法读取该文件，请上传 Excel（.xlsx）格式的考核方案。") from exc
     while len(dataset) and all(cell_text(v) == "" for v in dataset[-1]):
