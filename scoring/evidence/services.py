@@ -141,7 +141,15 @@ def evidence_add(
             )
     except BaseException:
         if stored_name:
-            storage.delete(stored_name)
+            try:
+                storage.delete(stored_name)
+            except Exception:
+                # The store that refused the bytes may refuse the clean-up too (unreachable);
+                # the refusal the user sees stays the first error, and evidence_sweep removes
+                # whatever part of the file remains once the store is back.
+                logger.exception(
+                    "evidence upload: could not remove %s after a failure", stored_name
+                )
         raise
     return evidence
 

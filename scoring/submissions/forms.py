@@ -72,6 +72,9 @@ class SubmissionForm(forms.Form):
             f"选填，0–{num(self_score_max)} 分（本指标分值 {num(self_score_max)} 分）；"
             "最终得分以区产改办评定为准。"
         )
+        # A number too long for the field is over the maximum too: say it the same way.
+        too_big = self_score_problem(value=self_score_max + 1, maximum=self_score_max)
+        score.error_messages.update(max_digits=too_big, max_whole_digits=too_big)
         self.figure_specs = [f for f in figure_fields if not f.is_computed]
         for spec in self.figure_specs:
             self.fields[f"fig_{spec.pk}"] = _figure_form_field(spec)

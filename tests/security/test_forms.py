@@ -54,10 +54,10 @@ def _page(response) -> str:
     [
         ("self_score", "NaN", "输入一个数字"),
         ("self_score", "Infinity", "输入一个数字"),
-        ("self_score", "-0.01", "大于或等于"),
+        ("self_score", "-0.01", "自评分不能小于 0 分"),
         ("self_score", "9.999", "小数不超过 2 位"),
-        ("self_score", "1e3", "小于或等于"),
-        ("self_score", "9" * 400, "小于或等于100"),
+        ("self_score", "1e3", "自评分不能超过本指标分值"),
+        ("self_score", "9" * 400, "自评分不能超过本指标分值"),
         ("industrial_workers", "NaN", "整数"),
         ("industrial_workers", "1e20", "整数"),
         ("industrial_workers", "10000000000001", "小于或等于"),
