@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -19,7 +19,6 @@ from scoring.cycles.admin import AuditReadingMixin
 from scoring.cycles.forms import ExtendForm
 from scoring.cycles.services import slots_extend_deadline
 from scoring.models import (
-    CycleIndicator,
     EvidenceFile,
     ScoringMethod,
     Slot,
@@ -34,11 +33,13 @@ from scoring.review.forms import (
     score_form_for,
 )
 from scoring.review.services import (
+    NOT_IN_SCHEME,
     score_record,
     slot_mark_not_applicable,
     submission_approve,
     submission_return,
 )
+from scoring.scheme.selectors import scheme_row_for_slot
 
 
 def _slot_label(slot: Slot) -> str:
@@ -295,7 +296,9 @@ class SlotAdmin(ReadOnlyAdmin):
 
     def score_view(self, request, object_id):
         slot = self._review_slot(request, object_id)
-        item = CycleIndicator.objects.get(cycle_id=slot.cycle_id, indicator_id=slot.indicator_id)
+        item = scheme_row_for_slot(slot)
+        if item is None:
+            raise Http404(NOT_IN_SCHEME)
         form = score_form_for(slot, item, data=request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:

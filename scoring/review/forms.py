@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 
+from common.forms import form_error_lines
 from indicators.models import Level1, Level2
 from scoring.models import Cycle, CycleIndicator, CycleStatus, GradeLevel, ScoringMethod, SlotStatus
 from units.models import Unit
@@ -285,9 +286,9 @@ def _grade_label(item: CycleIndicator, level: GradeLevel) -> str:
     return f"{level.name}（{level.share:.0%}，{points} 分）"
 
 
-def form_errors(form: forms.Form) -> list[str]:
-    """A bound form's errors as lines for django.contrib.messages."""
-    lines = [str(e) for errors in form.errors.values() for e in errors]
+def review_form_error_lines(form: forms.Form) -> list[str]:
+    """common.forms.form_error_lines, and a score form's deduction rows, each with its row."""
+    lines = form_error_lines(form)
     if isinstance(form, ScoreForm):
         lines += form.row_errors()
     return list(dict.fromkeys(lines))

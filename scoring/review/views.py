@@ -25,7 +25,7 @@ from scoring.review.forms import (
     ExpectedStateForm,
     NotApplicableForm,
     ReturnForm,
-    form_errors,
+    review_form_error_lines,
     score_form_for,
 )
 from scoring.review.selectors import (
@@ -154,7 +154,7 @@ def _refused(request, slot: Slot, queue: Queue, form, key: str, exc: DomainError
     if isinstance(exc, ConcurrentChange):
         messages.error(request, exc.message)
         return _back(slot, queue)
-    for line in [exc.message] if exc else form_errors(form):
+    for line in [exc.message] if exc else review_form_error_lines(form):
         messages.error(request, line)
     slot.refresh_from_db()
     return _render_detail(request, slot, queue=queue, bound={key: form})
