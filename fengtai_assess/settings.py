@@ -294,3 +294,9 @@ FENGTAI_PERMISSIONS_POLICY = os.environ.get(
     "FENGTAI_PERMISSIONS_POLICY",
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), display-capture=()",
 )
+
+# --- Cache: shared Redis where REDIS_URL is set, local memory otherwise -----------------------
+# See fengtai_assess/cache_config.py (several app servers need the shared one).
+from fengtai_assess.cache_config import cache_settings  # noqa: E402
+
+CACHES = cache_settings(os.environ)

@@ -3,6 +3,13 @@
 
     .venv/bin/python scripts/load_reporters.py --reporters 10     # what CI runs (.ci/run)
     .venv/bin/python scripts/load_reporters.py --reporters 50
+    .venv/bin/python scripts/load_reporters.py --base-url http://127.0.0.1:9080 \
+        --database-url postgres://postgres@127.0.0.1:5432/fengtai_drill   # an existing server
+
+With --base-url the script starts no server and creates no database: it drives the server at
+that address (nginx in front of several app servers, say) and checks the database it uses,
+which --database-url names (migrated if needed; it is not dropped). scripts/drill_multinode.py
+uses the same functions in-process.
 
 A correctness check under concurrency, not a benchmark: it reports timings but judges none.
 
@@ -42,6 +49,10 @@ sys.path.insert(0, str(ROOT))
 
 PASSWORD = "Load#Check2026"  # noqa: S105  (throwaway accounts in a throwaway database)
 FILES_PER_REPORTER = 3
+# A step that got no answer or a 5xx is sent again (after checking it was not done after all):
+# a reporter whose request was in flight on a server that died retries, as a person would.
+ATTEMPTS = 4
+RETRY_PAUSE = 1.0
 
 
 @dataclass
@@ -53,6 +64,8 @@ class Reporter:
     statuses: list[int] = field(default_factory=list)
     timings: list[float] = field(default_factory=list)
     error: str = ""
+    records: list = field(default_factory=list)  # tests.servers.RequestRecord, every request
+    retries: list[str] = field(default_factory=list)  # why a step was sent again
 
 
 # --- the database --------------------------------------------------------------------------------
@@ -102,8 +115,11 @@ def django_setup(database_url: str, private_root: Path) -> None:
 # --- preparing the reporters ---------------------------------------------------------------------
 
 
-def reporters_prepare(count: int) -> list[Reporter]:
-    """N member units, each with a reporter and a slot without required figures in one cycle."""
+def reporters_prepare(count: int, *, tag: str = "load") -> list[Reporter]:
+    """N member units, each with a reporter and a slot without required figures in one cycle.
+
+    `tag` starts the units' codes and the usernames, so a second run in one database differs.
+    """
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.password_validation import validate_password
@@ -125,9 +141,12 @@ def reporters_prepare(count: int) -> list[Reporter]:
     with transaction.atomic():
         for i in range(1, count + 1):
             unit = Unit.objects.create(
-                name=f"压测单位{i:03d}", code=f"load{i:03d}", is_member=True, display_order=900 + i
+                name=f"压测单位{tag}{i:03d}",
+                code=f"{tag}{i:03d}",
+                is_member=True,
+                display_order=900 + i,
             )
-            user = get_user_model()(username=f"load{i:03d}", first_name=f"{unit.name}填报人")
+            user = get_user_model()(username=f"{tag}{i:03d}", first_name=f"{unit.name}填报人")
             validate_password(PASSWORD, user)
             user.password = password_hash
             user.save()
@@ -137,7 +156,7 @@ def reporters_prepare(count: int) -> list[Reporter]:
             users.append((user, unit))
     now = timezone.now()
     cycle = cycle_create(
-        name="压测年度",
+        name=f"压测年度{'' if tag == 'load' else tag}",
         year=now.year,
         opens_at=now - timedelta(days=1),
         deadline=now + timedelta(days=30),
@@ -165,11 +184,39 @@ def reporters_prepare(count: int) -> list[Reporter]:
 # --- one reporter's session ----------------------------------------------------------------------
 
 
+def _attempt(reporter: Reporter, what: str, send, done_already=None):
+    """send() until it is answered below 500; before each retry, done_already() may return the
+    page showing that the step took effect after all (its answer was what got lost)."""
+    import http.client
+
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            response = send()
+            if response.status < 500:
+                return response
+            problem = f"HTTP {response.status}"
+        except (OSError, http.client.HTTPException) as exc:
+            problem = f"{type(exc).__name__}: {exc}"
+        reporter.retries.append(f"{what}: {problem}")
+        if attempt == ATTEMPTS:
+            raise RuntimeError(f"{what} failed {ATTEMPTS} times, last: {problem}")
+        time.sleep(RETRY_PAUSE)
+        if done_already is not None:
+            try:
+                page = done_already()
+            except (OSError, http.client.HTTPException):
+                page = None
+            if page is not None:
+                return page
+    raise AssertionError("unreachable")
+
+
 def reporter_run(base_url: str, reporter: Reporter, start: threading.Barrier) -> None:
     from scoring.demo.files import pdf_bytes
     from tests.servers import WebClient, hidden_fields
 
     browser = WebClient(base_url)
+    reporter.records = browser.records
 
     def timed(call, *args):
         began = time.perf_counter()
@@ -178,33 +225,67 @@ def reporter_run(base_url: str, reporter: Reporter, start: threading.Barrier) ->
         return response
 
     page_url = f"/tasks/{reporter.slot_pk}/"
+
+    def page_if(predicate):
+        def check():
+            page = browser.get(page_url)
+            return page if page.status == 200 and predicate(page.text) else None
+
+        return check
+
     try:
         start.wait()
-        response = timed(browser.login, reporter.username, PASSWORD)
+        response = _attempt(
+            reporter, "login", lambda: timed(browser.login, reporter.username, PASSWORD)
+        )
         if urllib.parse.urlparse(response.url).path == "/accounts/login/":
             raise RuntimeError(f"login failed ({response.status})")
-        page = timed(browser.get, page_url)
+        page = _attempt(reporter, "open", lambda: timed(browser.get, page_url))
         for n in range(1, FILES_PER_REPORTER + 1):
             name = f"佐证材料{n}.pdf"
             content = pdf_bytes(f"{reporter.unit_name} 佐证材料{n} {uuid.uuid4().hex}")
             reporter.sent[name] = hashlib.sha256(content).hexdigest()
-            page = timed(
-                browser.post_multipart,
-                f"/tasks/{reporter.slot_pk}/files/",
-                {"revision": hidden_fields(page.text)["revision"], "title": ""},
-                [(name, content)],
-            )
+            listed = f'<td class="filename">{name}</td>'
+
+            def send(page_text: str, name=name, content=content):
+                return timed(
+                    browser.post_multipart,
+                    f"/tasks/{reporter.slot_pk}/files/",
+                    {"revision": hidden_fields(page_text)["revision"], "title": ""},
+                    [(name, content)],
+                )
+
+            # A retry re-reads the page (a fresh revision) unless the file is already listed.
+            latest = {"text": page.text}
+
+            def upload(send=send, latest=latest):
+                return send(latest["text"])
+
+            def uploaded(listed=listed, latest=latest):
+                page = browser.get(page_url)
+                if page.status == 200 and listed in page.text:
+                    return page
+                if page.status == 200:
+                    latest["text"] = page.text
+                return None
+
+            page = _attempt(reporter, f"upload {name}", upload, uploaded)
         fields = hidden_fields(page.text)
-        timed(
-            browser.post_form,
-            page_url,
-            {
-                "action": "submit",
-                "text": f"{reporter.unit_name}本年度工作情况说明（压测）。",
-                "self_score": "",
-                "revision": fields["revision"],
-                "token": fields.get("token", ""),
-            },
+        _attempt(
+            reporter,
+            "submit",
+            lambda: timed(
+                browser.post_form,
+                page_url,
+                {
+                    "action": "submit",
+                    "text": f"{reporter.unit_name}本年度工作情况说明（压测）。",
+                    "self_score": "",
+                    "revision": fields["revision"],
+                    "token": fields.get("token", ""),
+                },
+            ),
+            page_if(lambda text: "st-submitted" in text),
         )
     except Exception as exc:  # reported as a loss, never swallowed
         reporter.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
@@ -212,20 +293,44 @@ def reporter_run(base_url: str, reporter: Reporter, start: threading.Barrier) ->
         reporter.statuses = browser.statuses
 
 
+def reporters_drive(base_url: str, reporters: list[Reporter]) -> float:
+    """Every reporter's session at once against base_url; returns the seconds it took."""
+    from django.db import connections
+
+    connections.close_all()  # the threads must not share the preparing connection
+    start = threading.Barrier(len(reporters))
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(reporters)) as pool:
+        for reporter in reporters:
+            pool.submit(reporter_run, base_url, reporter, start)
+    return time.perf_counter() - began
+
+
 # --- the check -----------------------------------------------------------------------------------
 
 
-def reporter_losses(reporter: Reporter) -> list[str]:
-    """Everything that is not as the reporter left it, in the database or on disk."""
+def reporter_losses(reporter: Reporter, *, excused=None) -> list[str]:
+    """Everything that is not as the reporter left it, in the database or on disk.
+
+    excused(record) -> bool, when given, pardons a failed request (one that was in flight on a
+    server killed on purpose); any other failed request is a loss. Without it every 5xx is.
+    """
     from scoring.models import EventAction, EvidenceFile, Slot, SlotStatus
     from scoring.models.evidence import evidence_storage
 
     problems = []
     if reporter.error:
         problems.append(f"session failed: {reporter.error}")
-    server_errors = [s for s in reporter.statuses if s >= 500]
-    if server_errors:
-        problems.append(f"{len(server_errors)} server error(s): {server_errors}")
+    if excused is None:
+        server_errors = [s for s in reporter.statuses if s >= 500]
+        if server_errors:
+            problems.append(f"{len(server_errors)} server error(s): {server_errors}")
+    else:
+        unexcused = [r for r in reporter.records if r.failed and not excused(r)]
+        for r in unexcused:
+            problems.append(
+                f"{r.method} {r.url} failed outside the kill window: {r.status or r.error}"
+            )
     slot = Slot.objects.get(pk=reporter.slot_pk)
     if slot.status != SlotStatus.SUBMITTED:
         problems.append(f"slot status {slot.status}, expected {SlotStatus.SUBMITTED}")
@@ -264,21 +369,103 @@ def reporter_losses(reporter: Reporter) -> list[str]:
     return problems
 
 
+def _stored_names(storage, folder: str = ""):
+    """Every file name in the storage (a local folder or a bucket), through the storage API."""
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}" if folder else name
+    for sub in folders:
+        yield from _stored_names(storage, f"{folder}/{sub}" if folder else sub)
+
+
 def orphans() -> list[str]:
     """Stored files no row names, and rows whose file is missing (the sweep's two findings)."""
     from scoring.models import EvidenceFile
     from scoring.models.evidence import evidence_storage
 
     storage = evidence_storage()
-    root = Path(storage.location)
     named = set(EvidenceFile.objects.values_list("file", flat=True))
-    on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    on_disk = set(_stored_names(storage))
     return [f"file without row: {n}" for n in sorted(on_disk - named)] + [
         f"row without file: {n}" for n in sorted(named - on_disk)
     ]
 
 
 # --- main ----------------------------------------------------------------------------------------
+
+
+def report(reporters: list[Reporter], *, title: str, prepared: float, elapsed: float,
+           excused=None, server_log: str = "", leftovers_ok: bool = False) -> int:  # fmt: skip
+    """Check every reporter and print the figures; 0 when nothing was lost, else 1.
+
+    leftovers_ok: a stored file no row names is a leftover of an upload killed mid-way (what
+    evidence_sweep removes), not a loss; a row whose file is missing always is one.
+    """
+    from django.db import connections
+
+    losses = {r.username: reporter_losses(r, excused=excused) for r in reporters}
+    stray = orphans()
+    leftovers = [o for o in stray if leftovers_ok and o.startswith("file without row")]
+    stray = [o for o in stray if o not in leftovers]
+    connections.close_all()
+
+    statuses = Counter(s for r in reporters for s in r.statuses)
+    timings = sorted(t for r in reporters for t in r.timings)
+    lost = {name: found for name, found in losses.items() if found}
+    print(title)
+    print(
+        f"  准备 {prepared:.1f} 秒；运行 {elapsed:.1f} 秒；步骤 {len(timings)} 个，HTTP 请求 {sum(statuses.values())} 个"
+    )
+    print("  响应状态：" + "，".join(f"{s}×{n}" for s, n in sorted(statuses.items())))
+    if timings:
+        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+        print(
+            f"  每步（登录、打开、上传、提交）耗时：中位 {statistics.median(timings):.2f} 秒，95% {p95:.2f} 秒"
+        )
+    retried = sum(len(r.retries) for r in reporters)
+    if retried:
+        print(f"  重试的步骤 {retried} 个")
+    print(
+        f"  提交 {len(reporters) - len(lost)}/{len(reporters)} 完整；"
+        f"材料 {sum(len(r.sent) for r in reporters)} 份已核对 SHA-256；孤立文件/记录 {len(stray)}"
+    )
+    for name, found in lost.items():
+        for problem in found:
+            print(f"  丢失 {name}：{problem}")
+    for problem in stray:
+        print(f"  孤立：{problem}")
+    if leftovers:
+        print(f"  中断的上传留下无记录的文件 {len(leftovers)} 个（由 evidence_sweep 清理）")
+    if lost or stray:
+        if "Traceback" in server_log:
+            print("gunicorn 日志：\n" + server_log[-4000:])
+        print("结果：有数据丢失或服务器错误。")
+        return 1
+    print("结果：无丢失，无 5xx。" if excused is None else "结果：无丢失。")
+    return 0
+
+
+def existing_server_run(args) -> int:
+    """--base-url: drive a running server, check the database it uses (--database-url)."""
+    if not args.database_url:
+        print("--base-url 需同时给出 --database-url（该服务器使用的数据库）", file=sys.stderr)
+        return 2
+    private_root = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", ROOT / "var" / "private"))
+    try:
+        django_setup(args.database_url, private_root)
+        began = time.perf_counter()
+        reporters = reporters_prepare(args.reporters, tag=f"l{secrets.token_hex(2)}")
+        prepared = time.perf_counter() - began
+        elapsed = reporters_drive(args.base_url, reporters)
+        return report(
+            reporters,
+            title=f"压测：{len(reporters)} 个填报人并发，服务器 {args.base_url}",
+            prepared=prepared,
+            elapsed=elapsed,
+        )
+    except Exception:
+        traceback.print_exc()
+        return 2
 
 
 def main(argv=None) -> int:
@@ -295,7 +482,11 @@ def main(argv=None) -> int:
         help="a PostgreSQL URL allowed to create databases",
     )
     parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument("--base-url", help="drive this running server instead of starting one")
+    parser.add_argument("--database-url", help="with --base-url: the database that server uses")
     args = parser.parse_args(argv)
+    if args.base_url:
+        return existing_server_run(args)
 
     admin = urllib.parse.urlparse(args.admin_url)
     db_name = f"fengtai_load_{os.getpid()}_{secrets.token_hex(3)}"
@@ -310,60 +501,23 @@ def main(argv=None) -> int:
     code = 2
     try:
         django_setup(database_url, Path(private.name))
-        from django.db import connections
-
         from tests.servers import gunicorn_server
 
         began = time.perf_counter()
         reporters = reporters_prepare(args.reporters)
-        connections.close_all()
         prepared = time.perf_counter() - began
         with gunicorn_server(
             database_url=database_url, private_root=Path(private.name), workers=workers
         ) as server:
-            start = threading.Barrier(len(reporters))
-            began = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=len(reporters)) as pool:
-                for reporter in reporters:
-                    pool.submit(reporter_run, server.url, reporter, start)
-            elapsed = time.perf_counter() - began
+            elapsed = reporters_drive(server.url, reporters)
             server_log = server.log_text()
-        losses = {r.username: reporter_losses(r) for r in reporters}
-        stray = orphans()
-        connections.close_all()
-
-        statuses = Counter(s for r in reporters for s in r.statuses)
-        timings = sorted(t for r in reporters for t in r.timings)
-        lost = {name: found for name, found in losses.items() if found}
-        print(
-            f"压测：{len(reporters)} 个填报人并发，gunicorn {workers} 个进程，PostgreSQL 库 {db_name}"
+        code = report(
+            reporters,
+            title=f"压测：{len(reporters)} 个填报人并发，gunicorn {workers} 个进程，PostgreSQL 库 {db_name}",
+            prepared=prepared,
+            elapsed=elapsed,
+            server_log=server_log,
         )
-        print(
-            f"  准备 {prepared:.1f} 秒；运行 {elapsed:.1f} 秒；步骤 {len(timings)} 个，HTTP 请求 {sum(statuses.values())} 个"
-        )
-        print("  响应状态：" + "，".join(f"{s}×{n}" for s, n in sorted(statuses.items())))
-        if timings:
-            p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-            print(
-                f"  每步（登录、打开、上传、提交）耗时：中位 {statistics.median(timings):.2f} 秒，95% {p95:.2f} 秒"
-            )
-        print(
-            f"  提交 {len(reporters) - len(lost)}/{len(reporters)} 完整；"
-            f"材料 {sum(len(r.sent) for r in reporters)} 份已核对 SHA-256；孤立文件/记录 {len(stray)}"
-        )
-        for name, found in lost.items():
-            for problem in found:
-                print(f"  丢失 {name}：{problem}")
-        for problem in stray:
-            print(f"  孤立：{problem}")
-        if lost or stray:
-            if "Traceback" in server_log:
-                print("gunicorn 日志：\n" + server_log[-4000:])
-            print("结果：有数据丢失或服务器错误。")
-            code = 1
-        else:
-            print("结果：无丢失，无 5xx。")
-            code = 0
     except Exception:
         traceback.print_exc()
         code = 2

@@ -163,6 +163,22 @@ def hidden_fields(html: str) -> dict[str, str]:
     return found
 
 
+@dataclass
+class RequestRecord:
+    """One request's outcome, on time.monotonic()'s clock: a status, or 0 and the error."""
+
+    method: str
+    url: str
+    began: float
+    ended: float
+    status: int
+    error: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status == 0 or self.status >= 500
+
+
 class WebClient:
     """One user's browser: a cookie jar, redirects followed by hand, statuses recorded."""
 
@@ -174,6 +190,7 @@ class WebClient:
             urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
         )
         self.statuses: list[int] = []
+        self.records: list[RequestRecord] = []  # every request: when, and how it ended
 
     def csrf_token(self) -> str:
         return next((c.value for c in self.jar if c.name == "csrftoken"), "")
@@ -186,11 +203,18 @@ class WebClient:
             if method == "POST":
                 req.add_header("X-CSRFToken", self.csrf_token())
                 req.add_header("Referer", self.base_url + "/")
+            began = time.monotonic()
             try:
                 with self.opener.open(req, timeout=self.timeout) as resp:
                     status, body, hdrs = resp.status, resp.read(), dict(resp.headers)
             except urllib.error.HTTPError as exc:
                 status, body, hdrs = exc.code, exc.read(), dict(exc.headers)
+            except Exception as exc:  # no answer at all (connection refused or broken)
+                self.records.append(
+                    RequestRecord(method, url, began, time.monotonic(), 0, repr(exc))
+                )
+                raise
+            self.records.append(RequestRecord(method, url, began, time.monotonic(), status))
             self.statuses.append(status)
             if status in (301, 302, 303, 307, 308) and "Location" in hdrs:
                 url = urllib.parse.urljoin(url, hdrs["Location"])

@@ -1,11 +1,16 @@
-"""Deadline reminders, for cron (idempotent per day):
+"""Deadline reminders, for cron or the systemd timer on every app server (idempotent per day):
 
 python manage.py send_reminders --dry-run
 python manage.py send_reminders
+
+Servers whose timers fire in the same minute take turns through a PostgreSQL advisory lock: the
+one that gets it sends, the others say so and stop. One that starts after the first finished finds
+today's notices already there (one per user, kind and day: a unique row) and sends nothing again.
 """
 
 from django.core.management.base import BaseCommand
 
+from common.locks import advisory_lock
 from scoring.notifications.services import reminders_send
 
 
@@ -16,7 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只列出将发送的提醒")
 
     def handle(self, *args, dry_run=False, **options):
-        sent = reminders_send(dry_run=dry_run)
+        with advisory_lock("fengtai:send_reminders") as held:
+            if not held:
+                self.stdout.write("另一台服务器正在发送提醒，本次未重复发送。")
+                return
+            sent = reminders_send(dry_run=dry_run)
         for username, title in sent:
             self.stdout.write(f"{'将发送' if dry_run else '已发送'} {username}：{title}")
         self.stdout.write(
