@@ -256,3 +256,10 @@ EVIDENCE_PREVIEW_MAX_ATTEMPTS = int(os.environ.get("FENGTAI_PREVIEW_MAX_ATTEMPTS
 # Runs LibreOffice in an empty network namespace (`unshare --net`); 0 only where the kernel
 # forbids unprivileged namespaces and the server has no network access anyway.
 EVIDENCE_PREVIEW_ISOLATE_NETWORK = env_bool("FENGTAI_PREVIEW_ISOLATE_NETWORK", True)
+
+# --- Benchmark hooks (make bench; see fengtai_assess/bench.py) ----------------------------------
+# FENGTAI_BENCH=1 adds /bench/ping/ (the trivial login-required baseline) and the
+# X-Bench-Queries response header. Off by default; never set it on the district's server.
+FENGTAI_BENCH = env_bool("FENGTAI_BENCH")
+if FENGTAI_BENCH:
+    MIDDLEWARE = ["fengtai_assess.bench.QueryCountMiddleware", *MIDDLEWARE]
