@@ -65,3 +65,12 @@ check: venv
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 .pytest_cache .ruff_cache
+
+# Benchmark at city scale (not part of the test suite; takes about 20 minutes): builds the
+# bench databases on the PostgreSQL server at 127.0.0.1, loads the key pages with wrk and
+# writes docs/benchmarks.md (benchmarks/run.py; BENCH_ARGS="--sizes small --duration 3").
+.PHONY: bench
+bench: venv
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y --no-install-recommends wrk; } \
+		|| { echo "需要 wrk：apt-get install -y wrk"; exit 1; }
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
