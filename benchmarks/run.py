@@ -359,9 +359,9 @@ def pages(ids: dict) -> list[Page]:
         Page("dashboard", "leadership dashboard", "leader", "/reports/", "<title>领导看板"),
         Page(
             "results",
-            "cycle results (published cycle)",
+            "cycle results (open cycle)",
             "office",
-            f"/cycles/{ids['past']}/results/",
+            f"/cycles/{ids['cycle']}/results/",
             "年度考核结果",
         ),
         Page("catalogue", "catalogue", "rsj", "/catalogue/", "<title>指标目录"),
