@@ -125,14 +125,19 @@ def _fill(cycle, *, plan_for, office, pdfs, files_per_slot: int, at: datetime) -
     from units.models import Unit
     from units.permissions import unit_has_approver
 
-    slots = list(Slot.objects.filter(cycle=cycle).order_by("pk"))
+    slots = list(
+        Slot.objects.filter(cycle=cycle).select_related("indicator", "unit").order_by("pk")
+    )
     signing = {u.pk for u in Unit.objects.all() if unit_has_approver(u)}
     points = dict(CycleIndicator.objects.filter(cycle=cycle).values_list("indicator_id", "points"))
     fields: dict[int, list] = {}
     for field in FigureField.objects.filter(cycle=cycle).exclude(kind="ratio"):
         fields.setdefault(field.indicator_id, []).append(field)
     versions, values, events, with_versions = [], [], [], []
-    for i, slot in enumerate(slots):
+    for slot in slots:
+        # Keyed on (indicator, unit), not on the position: a seed unit's slot is in the same
+        # state at both sizes, so a page measured on it reads the same data shape.
+        i = slot.indicator.number * 7 + slot.unit.display_order
         plan = plan_for(i)
         figures = {
             f.code: str(100 + (i * 7 + cycle.year) % 97) for f in fields.get(slot.indicator_id, ())

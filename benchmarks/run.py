@@ -315,8 +315,9 @@ def discover(size: str) -> dict:
         mine = cur.fetchone()
         cur.execute(
             "SELECT s.id FROM scoring_slot s JOIN indicators_indicator i ON i.id = s.indicator_id"
+            " JOIN units_unit u ON u.id = s.unit_id"
             " WHERE s.cycle_id = %s AND s.status = 'submitted' AND i.member_scope = 'all_members'"
-            " ORDER BY s.id LIMIT 1",
+            " AND u.code NOT LIKE 'bench%%' ORDER BY i.number, u.display_order LIMIT 1",
             [cycle],
         )
         review = cur.fetchone()
