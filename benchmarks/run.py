@@ -118,6 +118,8 @@ def production_env(size: str) -> dict[str, str]:
 
 def build(size: str) -> str:
     env = production_env(size)
+    # A fresh evidence root per build: the last run's files (the 200 MB upload) go with its database.
+    shutil.rmtree(WORK / size / "private", ignore_errors=True)
     (WORK / size / "private").mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     out = subprocess.run(
@@ -677,6 +679,7 @@ def main() -> None:
 
         for size in args.sizes:
             city.drop_database(SERVER, DATABASES[size])
+            shutil.rmtree(WORK / size / "private", ignore_errors=True)
 
 
 def _json(value):
