@@ -66,7 +66,7 @@ check: venv
 clean:
 	rm -rf $(VENV) var/db.sqlite3 .pytest_cache .ruff_cache
 
-# Benchmark at city scale (not part of the test suite; takes about 20 minutes): builds the
+# Benchmark at city scale (not part of the test suite; 10–20 minutes): builds the
 # bench databases on the PostgreSQL server at 127.0.0.1, loads the key pages with wrk and
 # writes docs/benchmarks.md (benchmarks/run.py; BENCH_ARGS="--sizes small --duration 3").
 .PHONY: bench
