@@ -73,3 +73,12 @@ clean:
 serve: venv
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=0 HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c fengtai_assess/gunicorn.py
+
+# Benchmark at city scale (not part of the test suite; 10–20 minutes): builds the
+# bench databases on the PostgreSQL server at 127.0.0.1, loads the key pages with wrk and
+# writes docs/benchmarks.md (benchmarks/run.py; BENCH_ARGS="--sizes small --duration 3").
+.PHONY: bench
+bench: venv
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y --no-install-recommends wrk; } \
+		|| { echo "需要 wrk：apt-get install -y wrk"; exit 1; }
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

@@ -300,3 +300,10 @@ FENGTAI_PERMISSIONS_POLICY = os.environ.get(
 from fengtai_assess.cache_config import cache_settings  # noqa: E402
 
 CACHES = cache_settings(os.environ)
+
+# --- Benchmark hooks (make bench; see fengtai_assess/bench.py) ----------------------------------
+# FENGTAI_BENCH=1 adds /bench/ping/ (the trivial login-required baseline) and the
+# X-Bench-Queries response header. Off by default; never set it on the district's server.
+FENGTAI_BENCH = env_bool("FENGTAI_BENCH")
+if FENGTAI_BENCH:
+    MIDDLEWARE = ["fengtai_assess.bench.QueryCountMiddleware", *MIDDLEWARE]

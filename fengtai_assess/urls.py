@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,3 +20,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.FENGTAI_BENCH:  # make bench only (fengtai_assess/bench.py); off by default
+    from fengtai_assess import bench
+
+    urlpatterns.append(path("bench/ping/", bench.ping, name="bench_ping"))
