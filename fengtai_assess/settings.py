@@ -206,7 +206,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_AXES_COOLOFF_MI
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
+# The client address (behind nginx too) comes from common/http.py: AXES_CLIENT_IP_CALLABLE below.
 
 # --- django-import-export ---------------------------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -268,6 +268,37 @@ from fengtai_assess.storage_config import evidence_storage_settings  # noqa: E40
 STORAGES["evidence"] = evidence_storage_settings(
     os.environ, local_root=PRIVATE_MEDIA_ROOT / "evidence"
 )
+
+# --- Serving behind nginx: client addresses, evidence handed to nginx ------------------------
+# FENGTAI_TRUSTED_PROXIES: comma-separated addresses or CIDR blocks of the reverse proxies
+# (nginx). A request from one of them is attributed to the right-most X-Forwarded-For address
+# that is not a trusted proxy (common/http.py client_ip); from anyone else the header is
+# ignored. Empty (the default): REMOTE_ADDR, as with no proxy. The audit trail and the login
+# lockout (django-axes) use the same function.
+from common.http import proxy_networks  # noqa: E402
+
+FENGTAI_TRUSTED_PROXIES = env_list("FENGTAI_TRUSTED_PROXIES")
+try:
+    proxy_networks(FENGTAI_TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"FENGTAI_TRUSTED_PROXIES: {exc}") from exc
+AXES_CLIENT_IP_CALLABLE = "common.http.client_ip"
+# FENGTAI_X_ACCEL_REDIRECT: the internal nginx location that serves the local evidence folder,
+# e.g. /_protected/ (deploy/render.py --evidence-root). When set and the evidence storage is
+# the local folder, a download or preview is checked (permission, SHA-256, audit) by the view
+# as always and then sent by nginx (X-Accel-Redirect), so no worker waits on a slow client.
+# Empty (the default): the view streams the bytes itself. Bucket storage always streams.
+# FENGTAI_X_ACCEL_MIN_BYTES: only files of at least this size go through nginx (default 0).
+FENGTAI_X_ACCEL_REDIRECT = os.environ.get("FENGTAI_X_ACCEL_REDIRECT", "").strip()
+if FENGTAI_X_ACCEL_REDIRECT:
+    if not FENGTAI_X_ACCEL_REDIRECT.startswith("/") or any(
+        ch in FENGTAI_X_ACCEL_REDIRECT for ch in "?#%\\ "
+    ):
+        raise ImproperlyConfigured(
+            "FENGTAI_X_ACCEL_REDIRECT must be an nginx location path such as /_protected/."
+        )
+    FENGTAI_X_ACCEL_REDIRECT = FENGTAI_X_ACCEL_REDIRECT.rstrip("/") + "/"
+FENGTAI_X_ACCEL_MIN_BYTES = int(os.environ.get("FENGTAI_X_ACCEL_MIN_BYTES", "0"))
 
 # --- Security headers (等保 2.0 level 2): CSP (django-csp), Permissions-Policy ------------------
 # No inline script or style anywhere: every script and stylesheet is a static file of the app.

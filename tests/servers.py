@@ -344,3 +344,68 @@ def manage(env: dict, *args: str, stdin: str | None = None) -> subprocess.Comple
         timeout=600,
         check=True,
     )
+
+
+# --- nginx from deploy/'s template in front of app servers --------------------------------------
+
+
+def nginx_binary() -> str | None:
+    """Debian's nginx (scripts/ensure-system-deps installs nginx-light), if installed."""
+    found = shutil.which("nginx") or "/usr/sbin/nginx"
+    return found if Path(found).exists() else None
+
+
+def readable_dir(prefix: str) -> Path:
+    """A fresh folder under /tmp that nginx's workers can enter and read.
+
+    When the tests run as root nginx's workers run as nobody, who cannot enter pytest's
+    tmp_path (mode 700 under /tmp/pytest-of-root); the caller removes the folder.
+    """
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    path.chmod(0o755)
+    return path
+
+
+def make_world_readable(root: Path) -> None:
+    """Folders 755, files 644 under root (the evidence nginx sends in the X-Accel tests)."""
+    for path in [root, *root.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+@contextlib.contextmanager
+def nginx_server(prefix: Path, *, apps: list[str], listen_host: str = "127.0.0.1", **site):
+    """A real nginx from deploy/render.py's standalone configuration on a free loopback port.
+
+    The master is unprivileged when we are not root; pid, logs and temporary files live under
+    `prefix`. Yields the base URL once nginx answers (a 404 of its own for /static/none).
+    """
+    from deploy.render import nginx_standalone
+
+    nginx = nginx_binary()
+    if nginx is None:
+        raise RuntimeError("nginx is not installed (scripts/ensure-system-deps)")
+    port = free_port()
+    site.setdefault("static_root", prefix / "static")
+    conf = nginx_standalone(prefix=prefix, apps=apps, listen=f"{listen_host}:{port}", **site)
+    (prefix / "nginx.conf").write_text(conf)
+    master = subprocess.Popen(
+        [nginx, "-p", str(prefix), "-e", str(prefix / "error.log"),
+         "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://{listen_host}:{port}"
+    try:
+        for _ in range(100):
+            if master.poll() is not None:
+                log = (prefix / "error.log").read_text(errors="replace")
+                raise RuntimeError(f"nginx exited:\n{log[-2000:]}")
+            try:
+                urllib.request.urlopen(base + "/static/none", timeout=2)  # noqa: S310
+            except urllib.error.HTTPError:
+                break  # a 404 from nginx itself: it listens
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        master.terminate()
+        master.wait(timeout=10)

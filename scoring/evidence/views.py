@@ -1,7 +1,12 @@
 """Evidence upload, removal, and permission-checked download and PDF preview."""
 
+from collections.abc import Iterator
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import FileSystemStorage
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
@@ -25,6 +30,7 @@ from scoring.evidence.services import (
     evidence_remove,
     evidence_verified_chunks,
 )
+from scoring.models.evidence import evidence_storage
 
 
 def _wants_json(request) -> bool:
@@ -149,8 +155,9 @@ def evidence_preview(request, pk: int):
         preview, chunks = preview_verified_chunks(evidence=evidence)
     except PreviewUnavailable:
         raise Http404("该材料暂无预览，请下载查看。") from None
-    response = StreamingHttpResponse(chunks, content_type="application/pdf")
-    response["Content-Length"] = str(preview.pdf_size)
+    response = _file_response(
+        chunks, name=preview.pdf.name, size=preview.pdf_size, content_type="application/pdf"
+    )
     stem = evidence.original_name.rpartition(".")[0] or evidence.original_name
     response["Content-Disposition"] = content_disposition(f"{stem}（预览）.pdf", inline=True)
     restrict_inline(response)
@@ -161,7 +168,7 @@ INLINE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; obj
 
 
 def serve_evidence(evidence, *, inline: bool = False) -> HttpResponse:
-    """Stream a stored evidence file after checking its SHA-256 against the upload record."""
+    """Send a stored evidence file after checking its SHA-256 against the upload record."""
     try:
         chunks = evidence_verified_chunks(evidence)
     except EvidenceIntegrityError:
@@ -171,14 +178,47 @@ def serve_evidence(evidence, *, inline: bool = False) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     inline = inline and evidence.can_view_inline
-    response = StreamingHttpResponse(chunks, content_type=evidence.content_type)
-    response["Content-Length"] = str(evidence.size)
+    response = _file_response(
+        chunks, name=evidence.file.name, size=evidence.size, content_type=evidence.content_type
+    )
     response["Content-Disposition"] = content_disposition(evidence.original_name, inline=inline)
     if inline:
         restrict_inline(response)
     else:
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def x_accel_redirect(name: str, size: int) -> str | None:
+    """The internal nginx URI that sends the stored file `name`, or None to stream it here.
+
+    Only with FENGTAI_X_ACCEL_REDIRECT set, for a file of at least FENGTAI_X_ACCEL_MIN_BYTES,
+    and only from the local folder: nginx's internal location is an alias of that folder and
+    cannot read a bucket. `name` is the storage's own (generated) relative name.
+    """
+    prefix = getattr(settings, "FENGTAI_X_ACCEL_REDIRECT", "")
+    if not prefix or size < getattr(settings, "FENGTAI_X_ACCEL_MIN_BYTES", 0):
+        return None
+    if not isinstance(evidence_storage(), FileSystemStorage):
+        return None
+    return prefix + quote(name, safe="/")
+
+
+def _file_response(
+    chunks: Iterator[bytes], *, name: str, size: int, content_type: str
+) -> HttpResponse:
+    """The bytes of a file already checked against its SHA-256: handed to nginx with an empty
+    body (X-Accel-Redirect), or streamed in chunks. The caller adds the same headers either
+    way; nginx passes Content-Type, Content-Disposition and Cache-Control on by itself and the
+    others through its internal location (deploy/nginx/fengtai.conf.template)."""
+    accel = x_accel_redirect(name, size)
+    if accel is not None:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel
+        return response
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Length"] = str(size)
     return response
 
 

@@ -3,10 +3,8 @@ upstreams retries a GET on the other server but never a POST that reached a dyin
 
 import contextlib
 import http.server
-import shutil
 import subprocess
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -15,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from deploy.render import nginx_site, nginx_standalone
-from tests.servers import free_port
+from tests.servers import free_port, nginx_binary, nginx_server
 
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+NGINX = nginx_binary()
 needs_nginx = pytest.mark.skipif(
     NGINX is None, reason="Debian's nginx is not installed (scripts/ensure-system-deps)"
 )
@@ -98,32 +96,10 @@ class _Upstream(http.server.ThreadingHTTPServer):
 @contextlib.contextmanager
 def _nginx_in_front_of(prefix: Path, *upstreams: _Upstream) -> Iterator[str]:
     """A real nginx (unprivileged master, everything under prefix) on a free loopback port."""
-    port = free_port()
-    conf = nginx_standalone(
-        prefix=prefix,
-        apps=[u.address for u in upstreams],
-        listen=f"127.0.0.1:{port}",
-        static_root=prefix / "static",
-    )
-    (prefix / "nginx.conf").write_text(conf)
-    master = subprocess.Popen(
-        [NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"),
-         "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/static/none", timeout=2)  # noqa: S310
-            except urllib.error.HTTPError:
-                break  # a 404 from nginx itself: it listens
-            except OSError:
-                time.sleep(0.1)
-        yield base
+        with nginx_server(prefix, apps=[u.address for u in upstreams]) as base:
+            yield base
     finally:
-        master.terminate()
-        master.wait(timeout=10)
         for upstream in upstreams:
             upstream.shutdown()
 
