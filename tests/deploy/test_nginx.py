@@ -138,3 +138,43 @@ def test_a_post_that_reached_a_dying_server_fails_and_is_never_done_twice(tmp_pa
     # Passive health check: after max_fails (2) failures the server is left out.
     assert len(to_dying) <= 2
     assert len(to_healthy) >= 4
+
+
+def test_the_x_accel_location_is_internal_and_only_rendered_with_an_evidence_root(tmp_path):
+    plain = nginx_site(apps=["10.0.0.11:8001"], static_root=tmp_path)
+    assert "internal;" not in plain and "_protected" not in plain
+    site = nginx_site(
+        apps=["10.0.0.11:8001"], static_root=tmp_path, evidence_root="/srv/fengtai/evidence/"
+    )
+    block = site.split("location /_protected/ {", 1)[1].split("}", 1)[0]
+    assert "internal;" in block
+    assert "alias /srv/fengtai/evidence/;" in block
+    assert "add_header X-Content-Type-Options nosniff always;" in block
+    assert "$upstream_http_content_security_policy" in block
+    other = nginx_site(
+        apps=["10.0.0.11:8001"], static_root=tmp_path, evidence_root="/e", x_accel_prefix="/_x/"
+    )
+    assert "location /_x/ {" in other
+    with pytest.raises(ValueError):
+        nginx_site(apps=["a:1"], static_root=tmp_path, evidence_root="/e", x_accel_prefix="/")
+    with pytest.raises(ValueError):
+        nginx_site(apps=["a:1"], static_root=tmp_path, evidence_root="/e", x_accel_prefix="x")
+
+
+def test_the_site_forwards_the_client_address_for_trusted_proxies(tmp_path):
+    site = nginx_site(apps=["10.0.0.11:8001"], static_root=tmp_path)
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in site
+
+
+@needs_nginx
+def test_nginx_accepts_the_configuration_with_the_x_accel_location(tmp_path):
+    conf = nginx_standalone(
+        prefix=tmp_path,
+        apps=["127.0.0.1:18001"],
+        listen=f"127.0.0.1:{free_port()}",
+        static_root=tmp_path / "static",
+        evidence_root=tmp_path / "evidence",
+    )
+    (tmp_path / "nginx.conf").write_text(conf)
+    checked = _nginx(tmp_path, "-t")
+    assert checked.returncode == 0, checked.stderr
