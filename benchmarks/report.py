@@ -114,6 +114,32 @@ def _targets(report: dict) -> list[str]:
     return lines
 
 
+def database_section(size: str, d: dict) -> list[str]:
+    """The database size of the built data set, per 10,000 slots (benchmarks/run.py
+    measure_database): the figure docs/部署与扩展.md sizes the city-wide database with."""
+    per = d["per_10k_slots_bytes"]
+    rows = d["rows"]
+    slots = d["slots"] or 1
+    lines = [
+        f"Database size ({d['database']}, measured {d['measured_at']}): `pg_database_size`"
+        f" {d['bytes'] / MB:.0f} MiB for {d['slots']} slots → **{per / MB:.1f} MiB per 10,000"
+        f" slots** (tables, indexes, TOAST and the system catalogues; evidence files are"
+        f" outside the database). Per slot: {rows['versions'] / slots:.2f} submitted versions,"
+        f" {rows['evidence_rows'] / slots:.2f} evidence rows, {rows['submission_events'] / slots:.2f}"
+        f" workflow events, {rows['slot_permissions'] / slots:.2f} object-permission rows;"
+        f" {rows['security_events']} security audit rows in all.",
+        "",
+        "| table | rows | total (with indexes, TOAST) | of which heap | per 10,000 slots |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for t in d["tables"]:
+        lines.append(
+            f"| {t['table']} | {t['rows']} | {t['bytes'] / MB:.1f} MiB | {t['heap_bytes'] / MB:.1f} MiB"
+            f" | {t['per_10k_slots_bytes'] / MB:.1f} MiB |"
+        )
+    return [*lines, ""]
+
+
 def write_markdown(report: dict) -> str:
     m = report["machine"]
     out = [
@@ -148,6 +174,8 @@ def write_markdown(report: dict) -> str:
         ]
         if entry.get("build"):
             out += [f"Build: {entry['build']}.", ""]
+        if entry.get("database"):
+            out += database_section(size, entry["database"])
         a = report["args"]
         out += [
             f"`wrk -t{a['threads']} -c{a['connections']} -d{a['duration']}s --latency` after a"

@@ -13,7 +13,10 @@ fengtai_assess/bench.py), warms it up and loads it with `wrk -t2 -c16 -d10s --la
 comparing with the trivial /bench/ping/ in the same run; times the summary workbook download,
 then in-process `export_summary` against a raw openpyxl write-only workbook of the same cells;
 measures a 200 MB upload's worker memory growth and the 2 GB evidence ZIP's peak memory; and
-writes docs/benchmarks.md. Never asserts a time: it reports, each target met or missed.
+measures the database's size per 10,000 slots (pg_database_size and the largest tables'
+pg_total_relation_size, read-only; `--database-only` measures just that on the databases
+already built and prints it); and writes docs/benchmarks.md. Never asserts a time: it
+reports, each target met or missed.
 """
 
 # The bench runs its own fixed commands (wrk, gunicorn, this Python) against loopback URLs.
@@ -532,6 +535,61 @@ def upload_slot(size: str) -> int:
     return slot
 
 
+# Row counts that explain the database size: what a slot brings with it.
+DATABASE_ROWS = {
+    "versions": "scoring_submissionversion",
+    "evidence_rows": "scoring_evidencefile",
+    "submission_events": "scoring_submissionevent",
+    "security_events": "audit_securityevent",
+    "slot_permissions": "scoring_slotgroupobjectpermission",
+}
+
+
+def measure_database(size: str, *, tables: int = 8) -> dict:
+    """The built database's size per 10,000 slots (read-only queries).
+
+    pg_database_size (tables, indexes, TOAST, the system catalogues) and the `tables` largest
+    tables' pg_total_relation_size, each divided by the number of slots. Evidence bytes are not
+    in the database (files or a bucket) and are not counted here.
+    """
+    import psycopg2
+
+    conn = psycopg2.connect(database_url(DATABASES[size]))
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_database_size(current_database())")
+            (total,) = cur.fetchone()
+            cur.execute("SELECT count(*) FROM scoring_slot")
+            (slots,) = cur.fetchone()
+            cur.execute(
+                "SELECT c.relname, pg_total_relation_size(c.oid), pg_relation_size(c.oid),"
+                " c.reltuples::bigint FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 2 DESC LIMIT %s",
+                [tables],
+            )
+            largest = [
+                {"table": name, "bytes": int(full), "heap_bytes": int(heap), "rows": int(rows)}
+                for name, full, heap, rows in cur.fetchall()
+            ]
+            rows = {}
+            for key, table in DATABASE_ROWS.items():
+                cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608  (names above)
+                rows[key] = cur.fetchone()[0]
+    finally:
+        conn.close()
+    per = 10000 / slots if slots else 0.0
+    return {
+        "database": DATABASES[size],
+        "bytes": int(total),
+        "slots": int(slots),
+        "per_10k_slots_bytes": total * per,
+        "tables": [{**t, "per_10k_slots_bytes": t["bytes"] * per} for t in largest],
+        "rows": rows,
+        "measured_at": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+    }
+
+
 def measure_zip(*, files: int, size_mb: float) -> dict:
     env = production_env("small") | {
         "DJANGO_SETTINGS_MODULE": "fengtai_assess.settings_test",
@@ -627,8 +685,20 @@ def main() -> None:
     parser.add_argument(
         "--render-only", action="store_true", help="rewrite --out from the last run's JSON"
     )
+    parser.add_argument(
+        "--database-only",
+        action="store_true",
+        help="only measure the built databases' size per 10,000 slots (read-only) and print it",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "benchmarks"))
+    if args.database_only:
+        from report import database_section  # noqa: PLC0415
+
+        for size in args.sizes:
+            measured = measure_database(size)
+            print("\n".join(database_section(size, measured)))
+        return
     if args.render_only:
         from report import write_markdown  # noqa: PLC0415
 
@@ -654,6 +724,8 @@ def main() -> None:
         ids = discover(size)
         ids["upload_slot"] = upload_slot(size)
         entry["ids"] = ids
+        log(f"{size}: database size per 10,000 slots")
+        entry["database"] = measure_database(size)
         entry["pages"], entry["download"] = measure_pages(size, ids, args)
         log(f"{size}: export_summary vs raw openpyxl")
         entry["export"] = measure_export(size)

@@ -11,7 +11,10 @@ Everything runs on this machine, on loopback, and is stopped at the end:
 - Redis at 127.0.0.1:6379, database DRILL_REDIS_DB (default 11), flushed before and after;
 - two gunicorn app servers (`make serve`'s configuration) on two free ports, sharing all three;
 - a background worker (`manage.py db_worker`, FENGTAI_TASKS_BACKEND=database);
-- nginx (Debian's) from deploy/nginx/fengtai.conf.template, an unprivileged master on a free port.
+- nginx (Debian's) from deploy/nginx/fengtai.conf.template, an unprivileged master on a free port,
+  trusted by the app servers as their proxy (FENGTAI_TRUSTED_PROXIES=127.0.0.1). Evidence is in
+  the bucket, so downloads stream through the view (X-Accel-Redirect is for a local folder only;
+  tests/deploy/test_x_accel_nginx.py covers it against a real nginx).
 
 scripts/load_reporters.py's reporters (20 by default) log in, upload three PDF files each and
 submit, through nginx. When a third of their requests are done, app server A is killed with
@@ -316,6 +319,9 @@ def main(argv=None) -> int:  # noqa: C901, PLR0915  (one straight sequence, read
             **s3.environ(prefix="drill"),
             "REDIS_URL": redis_url,
             "FENGTAI_TASKS_BACKEND": "database",
+            # nginx (on loopback) is the trusted proxy: the app servers take the client's
+            # address from its X-Forwarded-For, as in production (deploy/fengtai.env.example).
+            "FENGTAI_TRUSTED_PROXIES": "127.0.0.1",
         }
 
         load.database_create(args.admin_url, db_name)
