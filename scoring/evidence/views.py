@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import FileSystemStorage
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -156,7 +157,7 @@ def evidence_preview(request, pk: int):
     except PreviewUnavailable:
         raise Http404("该材料暂无预览，请下载查看。") from None
     response = _file_response(
-        chunks, name=preview.pdf.name, size=preview.pdf_size, content_type="application/pdf"
+        chunks, name=preview.pdf.name, size=preview.pdf_size or 0, content_type="application/pdf"
     )
     stem = evidence.original_name.rpartition(".")[0] or evidence.original_name
     response["Content-Disposition"] = content_disposition(f"{stem}（预览）.pdf", inline=True)
@@ -167,7 +168,7 @@ def evidence_preview(request, pk: int):
 INLINE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'"
 
 
-def serve_evidence(evidence, *, inline: bool = False) -> HttpResponse:
+def serve_evidence(evidence, *, inline: bool = False) -> HttpResponseBase:
     """Send a stored evidence file after checking its SHA-256 against the upload record."""
     try:
         chunks = evidence_verified_chunks(evidence)
@@ -207,22 +208,22 @@ def x_accel_redirect(name: str, size: int) -> str | None:
 
 def _file_response(
     chunks: Iterator[bytes], *, name: str, size: int, content_type: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The bytes of a file already checked against its SHA-256: handed to nginx with an empty
     body (X-Accel-Redirect), or streamed in chunks. The caller adds the same headers either
     way; nginx passes Content-Type, Content-Disposition and Cache-Control on by itself and the
     others through its internal location (deploy/nginx/fengtai.conf.template)."""
     accel = x_accel_redirect(name, size)
     if accel is not None:
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = accel
-        return response
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Length"] = str(size)
-    return response
+        handed = HttpResponse(content_type=content_type)
+        handed["X-Accel-Redirect"] = accel
+        return handed
+    streamed = StreamingHttpResponse(chunks, content_type=content_type)
+    streamed["Content-Length"] = str(size)
+    return streamed
 
 
-def restrict_inline(response: HttpResponse) -> None:
+def restrict_inline(response: HttpResponseBase) -> None:
     """The headers of every evidence file a browser renders: no sniffing, no caching, no
     script, framed only by our own pages."""
     response["X-Content-Type-Options"] = "nosniff"
