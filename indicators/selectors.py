@@ -126,9 +126,7 @@ def catalogue_search(*, q: str = "", unit: Unit | None = None) -> QuerySet[Indic
 def scoped_units(*, indicator: Indicator, members: Sequence[Unit]) -> list[ResponsibleUnit]:
     """The units 各成员单位 adds to `indicator` (members not already named), in list order."""
     return [
-        r
-        for r in indicator_responsible_units(indicator=indicator, members=members)
-        if r.via_scope
+        r for r in indicator_responsible_units(indicator=indicator, members=members) if r.via_scope
     ]
 
 

@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from common.http import client_ip
 from common.signals import export_made
 from common.xlsx import xlsx_response
-from indicators import exports, selectors
+from indicators import exports, revision, selectors
 from indicators.models import MemberScope
 from units.models import Unit
 
@@ -17,11 +19,7 @@ def _unit_filter(request) -> tuple[str, Unit | None]:
     return unit_code, unit
 
 
-@login_required
-@require_GET
-def catalogue(request):
-    q = request.GET.get("q", "")[:100]
-    unit_code, unit = _unit_filter(request)
+def _catalogue_body(*, q: str, unit_code: str, unit: Unit | None) -> str:
     indicators = list(selectors.catalogue_search(q=q, unit=unit))
     members = selectors.member_units()
     for indicator in indicators:
@@ -38,7 +36,23 @@ def catalogue(request):
         "units": Unit.objects.filter(is_active=True),
         "total": len(indicators),
     }
-    return render(request, "indicators/catalogue.html", context)
+    return render_to_string("indicators/_catalogue_body.html", context)
+
+
+@login_required
+@require_GET
+def catalogue(request):
+    q = request.GET.get("q", "")[:100]
+    unit_code, unit = _unit_filter(request)
+    # Without a search the body depends only on the catalogue and the unit filter: cached.
+    cacheable = not q and (unit is not None or not unit_code)
+    key = revision.body_key(unit_code=unit.code if unit else "") if cacheable else ""
+    body = revision.body_get(key) if cacheable else None
+    if body is None:
+        body = _catalogue_body(q=q, unit_code=unit_code, unit=unit)
+        if cacheable:
+            revision.body_set(key, body)
+    return render(request, "indicators/catalogue.html", {"body": mark_safe(body)})  # noqa: S308
 
 
 @login_required
