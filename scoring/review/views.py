@@ -32,7 +32,7 @@ from scoring.review.selectors import (
     Queue,
     queue_from_params,
     queue_neighbours,
-    queue_rows_mark,
+    queue_rows,
     queue_slots,
     queue_status_counts,
     version_views,
@@ -59,7 +59,14 @@ def review_queue(request):
     """待审核: everything waiting for the office, oldest first, with counts per status."""
     require_office(request, message=PAGE_NOT_FOUND)
     queue = queue_from_params(request.GET, default_cycle=cycle_current())
-    context = {"queue": queue, "form": queue.form, "counts": [], "page": None, "total": 0}
+    context = {
+        "queue": queue,
+        "form": queue.form,
+        "counts": [],
+        "page": None,
+        "rows": [],
+        "total": 0,
+    }
     if queue.cycle is not None:
         slots = queue_slots(request.user, queue.cycle).filter(queue.others)
         by_status = queue_status_counts(slots)
@@ -77,8 +84,8 @@ def review_queue(request):
         page = Paginator(slots.filter(queue.status_q()), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
-        queue_rows_mark(page, now=timezone.now())
         context["page"] = page
+        context["rows"] = queue_rows(page.object_list, now=timezone.now())
     return render(request, "scoring/review_queue.html", context)
 
 
