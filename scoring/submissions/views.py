@@ -33,9 +33,7 @@ from scoring.submissions.selectors import (
     slot_timeline,
     slot_versions,
     slots_awaiting_unit_approval,
-    slots_for_unit,
-    status_counts,
-    tasks_by_level2,
+    task_list,
 )
 from scoring.submissions.services import (
     submission_forward,
@@ -60,12 +58,11 @@ def tasks(request):
         status = ""
     context = {"unit": unit, "cycle": cycle, "status": status, "groups": [], "counts": []}
     if cycle is not None:
-        all_slots = slots_for_unit(unit=unit, cycle=cycle)
-        slots = list(slots_for_unit(unit=unit, cycle=cycle, status=status))
+        tasks = task_list(unit=unit, cycle=cycle, status=status)
         context.update(
-            counts=status_counts(all_slots),
-            total=all_slots.count(),
-            groups=tasks_by_level2(slots),
+            counts=tasks.counts,
+            total=tasks.total,
+            groups=tasks.groups,
             deadline_days=days_left(cycle.deadline),
         )
     return render(request, "scoring/tasks.html", context)
