@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from indicators.models import Level1, Level2
@@ -159,6 +159,16 @@ def slot_versions(slot: Slot) -> list[SubmissionVersion]:
     return list(
         slot.versions.select_related("submitted_by")
         .prefetch_related(Prefetch("files", queryset=EvidenceFile.objects.order_by("id")))
+        .order_by("-number")
+    )
+
+
+def slot_version_list(slot: Slot) -> list[SubmissionVersion]:
+    """The slot's versions, newest first, each with `file_count` (one query: the page lists
+    versions with their number of files, not the files)."""
+    return list(
+        slot.versions.select_related("submitted_by")
+        .annotate(file_count=Count("files"))
         .order_by("-number")
     )
 
