@@ -230,6 +230,12 @@ def queue_rows(slots: QuerySet[Slot], *, now: datetime) -> list[QueueRow]:
     return rows
 
 
+def review_versions(slot: Slot) -> list[SubmissionVersion]:
+    """The slot's versions, newest first, for their texts and dates (the review page lists
+    the current version's files only, read on their own)."""
+    return list(slot.versions.select_related("submitted_by").order_by("-number"))
+
+
 @dataclass
 class VersionView:
     version: SubmissionVersion

@@ -35,6 +35,7 @@ from scoring.review.selectors import (
     queue_rows,
     queue_slots,
     queue_status_counts,
+    review_versions,
     version_views,
 )
 from scoring.review.services import (
@@ -47,7 +48,7 @@ from scoring.review.services import (
 )
 from scoring.scheme.selectors import scheme_row_for_slot
 from scoring.submissions.figures import figure_rows
-from scoring.submissions.selectors import slot_timeline, slot_versions
+from scoring.submissions.selectors import slot_timeline
 from scoring.workflow import SCORING_OPEN, check_allowed
 
 PAGE_SIZE = 50
@@ -97,7 +98,7 @@ def _render_detail(request, slot: Slot, *, queue: Queue, bound: dict | None = No
     """The review page; `bound` holds a submitted form to show again with what was typed."""
     bound = bound or {}
     item = scheme_row_for_slot(slot)
-    versions = slot_versions(slot)
+    versions = review_versions(slot)
     current = next((v for v in versions if v.number == slot.current_version), None)
     initial = _expected(slot, queue)
     forms = {
@@ -118,7 +119,6 @@ def _render_detail(request, slot: Slot, *, queue: Queue, bound: dict | None = No
         "figures": figure_rows(slot=slot, version=current) if current else [],
         "versions": version_views(versions),
         "timeline": slot_timeline(slot),
-        "grade_levels": list(slot.cycle.grade_levels.all()),
         "can_decide": check_allowed("approve", slot.status) is None,
         "can_score": scoring_open and slot.status == SlotStatus.APPROVED and item is not None,
         "can_mark_na": scoring_open,

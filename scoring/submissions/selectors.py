@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from indicators.models import Level1, Level2
@@ -152,14 +152,6 @@ def task_list(*, unit: Unit, cycle: Cycle, status: str = "", now=None) -> TaskLi
         total=sum(tally.values()),
         counts=[(s.value, s.label, tally.get(s.value, 0)) for s in SlotStatus],
         groups=groups,
-    )
-
-
-def slot_versions(slot: Slot) -> list[SubmissionVersion]:
-    return list(
-        slot.versions.select_related("submitted_by")
-        .prefetch_related(Prefetch("files", queryset=EvidenceFile.objects.order_by("id")))
-        .order_by("-number")
     )
 
 
