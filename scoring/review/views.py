@@ -82,9 +82,13 @@ def review_queue(request):
         ]
         context["total"] = sum(by_status.values())
         context["all_query"] = queue.query_with(status=ALL_STATUSES)
-        page = Paginator(slots.filter(queue.status_q()), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        paginator = Paginator(slots.filter(queue.status_q()), PAGE_SIZE)
+        # The per-status counts above are over the same filters: the pager's 共 N 项 is one of
+        # them (or their sum), not a second COUNT of the same rows.
+        paginator.count = (
+            context["total"] if queue.status == ALL_STATUSES else by_status.get(queue.status, 0)
         )
+        page = paginator.get_page(request.GET.get("page"))
         context["page"] = page
         context["rows"] = queue_rows(page.object_list, now=timezone.now())
     return render(request, "scoring/review_queue.html", context)

@@ -54,3 +54,20 @@ def test_review_page_queries_do_not_grow(office_client, cycle, rsj_reporter, off
     assert slot.current_version == 3
 
     assert queries_of(office_client, url) == small
+
+
+def test_the_pager_counts_what_the_status_counts_say(office_client, cycle, make_user):
+    """The pager's 共 N 项 is the chosen status's count (or all of them) under the same filters."""
+    units = members_add(55)
+    reporters_submit(cycle, units, make_user, number=3)
+    level1 = Slot.objects.filter(cycle=cycle, indicator__number=3).first().indicator.level2.level1
+    for params in ({}, {"status": "all"}, {"status": "not_started", "level1": level1.pk}):
+        html = office_client.get(QUEUE, params).content.decode()
+        listed = Slot.objects.filter(cycle=cycle)
+        if params.get("status", "submitted") != "all":
+            listed = listed.filter(status=params.get("status", "submitted"))
+        if "level1" in params:
+            listed = listed.filter(indicator__level2__level1=level1)
+        n = listed.count()
+        assert n > 50, params
+        assert f"共 {n} 项" in html, params
