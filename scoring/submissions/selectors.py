@@ -44,18 +44,6 @@ def days_left(deadline, now=None) -> int:
     return (timezone.localtime(deadline).date() - timezone.localtime(now).date()).days
 
 
-def tasks_by_level2(slots: list[Slot]) -> list[tuple[Level1, Level2, list[Slot]]]:
-    """我的任务 grouped by 二级 indicator (slots in table order), each slot with `days_left`."""
-    groups: list[tuple[Level1, Level2, list[Slot]]] = []
-    for slot in slots:
-        setattr(slot, "days_left", days_left(slot.effective_deadline))  # noqa: B010 - for the page
-        level2 = slot.indicator.level2
-        if not groups or groups[-1][1].pk != level2.pk:
-            groups.append((level2.level1, level2, []))
-        groups[-1][2].append(slot)
-    return groups
-
-
 @dataclass
 class TaskRow:
     """One of 我的任务's rows, read with values() (no model instances per row)."""
@@ -83,7 +71,7 @@ class TaskRow:
 class TaskList:
     total: int
     counts: list[tuple[str, str, int]]  # as status_counts gives them
-    groups: list[tuple[Level1, Level2, list[TaskRow]]]  # as tasks_by_level2 groups them
+    groups: list[tuple[Level1, Level2, list[TaskRow]]]  # by 二级 indicator, in table order
 
 
 def task_list(*, unit: Unit, cycle: Cycle, status: str = "", now=None) -> TaskList:
