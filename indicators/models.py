@@ -182,3 +182,22 @@ class Responsibility(models.Model):
     @property
     def role_label(self) -> str:
         return "牵头" if self.is_lead else "配合"
+
+
+class CatalogueRevision(models.Model):
+    """One row whose token changes whenever the catalogue is written (units, indicators, their
+    parents and responsibilities; indicators/revision.py), so that what is rendered from the
+    catalogue alone can be cached under it and every app server sees a change at once.
+
+    A random token, not a counter: a write rolled back never brings an old token back.
+    """
+
+    token = models.CharField("版本标识", max_length=32)
+    changed_at = models.DateTimeField("变更时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "指标目录版本"
+        verbose_name_plural = "指标目录版本"
+
+    def __str__(self) -> str:
+        return self.token

@@ -123,6 +123,18 @@ def catalogue_search(*, q: str = "", unit: Unit | None = None) -> QuerySet[Indic
     return qs.order_by("number")
 
 
+def scoped_units(*, indicator: Indicator, members: Sequence[Unit]) -> list[ResponsibleUnit]:
+    """The units 各成员单位 adds to `indicator` (members not already named), in list order."""
+    return [
+        r for r in indicator_responsible_units(indicator=indicator, members=members) if r.via_scope
+    ]
+
+
+def indicator_with_units(number: int) -> Indicator | None:
+    """One 三级 indicator with its named units (2 queries), or None."""
+    return indicators_with_units().filter(number=number).first()
+
+
 def catalogue_tree(
     indicators: Iterable[Indicator],
 ) -> list[tuple[Level1, list[tuple[Level2, list[Indicator]]]]]:

@@ -129,6 +129,11 @@ CASES = [
     # indicators
     Case("indicators:catalogue", _u("indicators:catalogue"), EVERYONE_SIGNED_IN),
     Case(
+        "indicators:catalogue_members",
+        _u("indicators:catalogue_members", lambda w: 1),
+        EVERYONE_SIGNED_IN,
+    ),
+    Case(
         "indicators:catalogue_export",
         _u("indicators:catalogue_export"),
         EVERYONE_SIGNED_IN,

@@ -1,9 +1,8 @@
 """Reads for the office's review: the queue with its filters, and a slot's neighbours in it."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import (
@@ -20,6 +19,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from indicators.models import Level2
 from scoring.access import slots_visible_to
 from scoring.calculations import CENT
 from scoring.models import (
@@ -27,6 +27,7 @@ from scoring.models import (
     CycleIndicator,
     EventAction,
     Slot,
+    SlotStatus,
     SubmissionEvent,
     SubmissionVersion,
 )
@@ -151,14 +152,88 @@ def queue_status_counts(slots: QuerySet[Slot]) -> dict[str, int]:
     }
 
 
-def queue_rows_mark(slots: Iterable[Any], *, now: datetime) -> None:
-    """Give each slot listed from queue_slots (annotated with deadline_at and points) its
-    `is_overdue` for the queue template, and its points at 0.01."""
-    for slot in slots:
-        slot.is_overdue = slot_is_overdue(slot, now, deadline=slot.deadline_at)
-        if slot.points is not None:
+# What one row of the queue's table reads, fetched as values(): no model instances, no long
+# texts (工作情况说明, 指标内涵) carried for the fifty rows of a page.
+QUEUE_ROW_FIELDS = (
+    "pk",
+    "status",
+    "is_lead",
+    "current_version",
+    "self_score",
+    "score",
+    "not_applicable",
+    "returned_by_office",
+    "waiting_since",
+    "points",
+    "deadline_at",
+    "indicator__number",
+    "indicator__name",
+    "indicator__level2__number",
+    "indicator__level2__name",
+    "unit__name",
+)
+
+
+@dataclass
+class QueueRow:
+    """One slot as the queue lists it, with the attributes figures.slot_is_overdue reads."""
+
+    pk: int
+    status: str
+    is_lead: bool
+    current_version: int
+    self_score: Decimal | None
+    score: Decimal | None
+    not_applicable: bool
+    returned_by_office: bool
+    waiting_since: datetime | None
+    points: Decimal | None
+    deadline_at: datetime
+    number: int
+    name: str
+    level2_label: str
+    unit_name: str
+    is_overdue: bool = False
+
+    def get_status_display(self) -> str:
+        return SlotStatus(self.status).label
+
+
+def queue_rows(slots: QuerySet[Slot], *, now: datetime) -> list[QueueRow]:
+    """The rows of one page of queue_slots (annotated with waiting_since, points and
+    deadline_at), each with its 逾期 (figures.slot_is_overdue) and its points at 0.01."""
+    rows = []
+    for v in slots.values(*QUEUE_ROW_FIELDS):
+        row = QueueRow(
+            pk=v["pk"],
+            status=v["status"],
+            is_lead=v["is_lead"],
+            current_version=v["current_version"],
+            self_score=v["self_score"],
+            score=v["score"],
+            not_applicable=v["not_applicable"],
+            returned_by_office=v["returned_by_office"],
+            waiting_since=v["waiting_since"],
             # SQLite returns a subquery's decimal unquantized (1.18000000000000).
-            slot.points = slot.points.quantize(CENT)
+            points=None if v["points"] is None else v["points"].quantize(CENT),
+            deadline_at=v["deadline_at"],
+            number=v["indicator__number"],
+            name=v["indicator__name"],
+            # The label as the model writes it: （一）顶层设计.
+            level2_label=Level2(
+                number=v["indicator__level2__number"], name=v["indicator__level2__name"]
+            ).label,
+            unit_name=v["unit__name"],
+        )
+        row.is_overdue = slot_is_overdue(row, now, deadline=row.deadline_at)  # type: ignore[arg-type]
+        rows.append(row)
+    return rows
+
+
+def review_versions(slot: Slot) -> list[SubmissionVersion]:
+    """The slot's versions, newest first, for their texts and dates (the review page lists
+    the current version's files only, read on their own)."""
+    return list(slot.versions.select_related("submitted_by").order_by("-number"))
 
 
 @dataclass

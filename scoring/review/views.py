@@ -32,9 +32,10 @@ from scoring.review.selectors import (
     Queue,
     queue_from_params,
     queue_neighbours,
-    queue_rows_mark,
+    queue_rows,
     queue_slots,
     queue_status_counts,
+    review_versions,
     version_views,
 )
 from scoring.review.services import (
@@ -47,7 +48,7 @@ from scoring.review.services import (
 )
 from scoring.scheme.selectors import scheme_row_for_slot
 from scoring.submissions.figures import figure_rows
-from scoring.submissions.selectors import slot_timeline, slot_versions
+from scoring.submissions.selectors import slot_timeline
 from scoring.workflow import SCORING_OPEN, check_allowed
 
 PAGE_SIZE = 50
@@ -59,7 +60,14 @@ def review_queue(request):
     """待审核: everything waiting for the office, oldest first, with counts per status."""
     require_office(request, message=PAGE_NOT_FOUND)
     queue = queue_from_params(request.GET, default_cycle=cycle_current())
-    context = {"queue": queue, "form": queue.form, "counts": [], "page": None, "total": 0}
+    context = {
+        "queue": queue,
+        "form": queue.form,
+        "counts": [],
+        "page": None,
+        "rows": [],
+        "total": 0,
+    }
     if queue.cycle is not None:
         slots = queue_slots(request.user, queue.cycle).filter(queue.others)
         by_status = queue_status_counts(slots)
@@ -74,11 +82,15 @@ def review_queue(request):
         ]
         context["total"] = sum(by_status.values())
         context["all_query"] = queue.query_with(status=ALL_STATUSES)
-        page = Paginator(slots.filter(queue.status_q()), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        paginator = Paginator(slots.filter(queue.status_q()), PAGE_SIZE)
+        # The per-status counts above are over the same filters: the pager's 共 N 项 is one of
+        # them (or their sum), not a second COUNT of the same rows.
+        paginator.count = (
+            context["total"] if queue.status == ALL_STATUSES else by_status.get(queue.status, 0)
         )
-        queue_rows_mark(page, now=timezone.now())
+        page = paginator.get_page(request.GET.get("page"))
         context["page"] = page
+        context["rows"] = queue_rows(page.object_list, now=timezone.now())
     return render(request, "scoring/review_queue.html", context)
 
 
@@ -90,7 +102,7 @@ def _render_detail(request, slot: Slot, *, queue: Queue, bound: dict | None = No
     """The review page; `bound` holds a submitted form to show again with what was typed."""
     bound = bound or {}
     item = scheme_row_for_slot(slot)
-    versions = slot_versions(slot)
+    versions = review_versions(slot)
     current = next((v for v in versions if v.number == slot.current_version), None)
     initial = _expected(slot, queue)
     forms = {
@@ -111,7 +123,6 @@ def _render_detail(request, slot: Slot, *, queue: Queue, bound: dict | None = No
         "figures": figure_rows(slot=slot, version=current) if current else [],
         "versions": version_views(versions),
         "timeline": slot_timeline(slot),
-        "grade_levels": list(slot.cycle.grade_levels.all()),
         "can_decide": check_allowed("approve", slot.status) is None,
         "can_score": scoring_open and slot.status == SlotStatus.APPROVED and item is not None,
         "can_mark_na": scoring_open,

@@ -2,9 +2,10 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from indicators.models import Level1, Level2
@@ -18,6 +19,8 @@ from scoring.models import (
     SubmissionEvent,
     SubmissionVersion,
 )
+from scoring.models.slot import EDITABLE_STATUSES
+from scoring.results import figures
 from units.models import Unit
 
 
@@ -41,22 +44,111 @@ def days_left(deadline, now=None) -> int:
     return (timezone.localtime(deadline).date() - timezone.localtime(now).date()).days
 
 
-def tasks_by_level2(slots: list[Slot]) -> list[tuple[Level1, Level2, list[Slot]]]:
-    """我的任务 grouped by 二级 indicator (slots in table order), each slot with `days_left`."""
-    groups: list[tuple[Level1, Level2, list[Slot]]] = []
-    for slot in slots:
-        setattr(slot, "days_left", days_left(slot.effective_deadline))  # noqa: B010 - for the page
-        level2 = slot.indicator.level2
-        if not groups or groups[-1][1].pk != level2.pk:
-            groups.append((level2.level1, level2, []))
-        groups[-1][2].append(slot)
-    return groups
+@dataclass
+class TaskRow:
+    """One of 我的任务's rows, read with values() (no model instances per row)."""
+
+    pk: int
+    number: int
+    name: str
+    is_lead: bool
+    status: str
+    current_version: int
+    effective_deadline: datetime
+    days_left: int
+    updated_at: datetime
+    updated_by_name: str  # as User.get_full_name() or the username reads; "" for nobody
+
+    def get_status_display(self) -> str:
+        return SlotStatus(self.status).label
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
 
 
-def slot_versions(slot: Slot) -> list[SubmissionVersion]:
+@dataclass(frozen=True)
+class TaskList:
+    total: int
+    counts: list[tuple[str, str, int]]  # as status_counts gives them
+    groups: list[tuple[Level1, Level2, list[TaskRow]]]  # by 二级 indicator, in table order
+
+
+def task_list(*, unit: Unit, cycle: Cycle, status: str = "", now=None) -> TaskList:
+    """我的任务 in one query: the unit's slots in `cycle` counted per status, and those in
+    `status` (all when "") grouped by 二级 indicator in table order."""
+    values = (
+        Slot.objects.filter(unit=unit, cycle=cycle)
+        .annotate(deadline_at=figures.effective_deadline_expression())
+        .order_by("indicator__number")
+        .values(
+            "pk",
+            "is_lead",
+            "status",
+            "current_version",
+            "updated_at",
+            "deadline_at",
+            "indicator__number",
+            "indicator__name",
+            "indicator__level2_id",
+            "indicator__level2__number",
+            "indicator__level2__name",
+            "indicator__level2__level1_id",
+            "indicator__level2__level1__number",
+            "indicator__level2__level1__name",
+            "updated_by__username",
+            "updated_by__first_name",
+            "updated_by__last_name",
+        )
+    )
+    tally: Counter = Counter()
+    groups: list[tuple[Level1, Level2, list[TaskRow]]] = []
+    for v in values:
+        tally[v["status"]] += 1
+        if status and v["status"] != status:
+            continue
+        if not groups or groups[-1][1].pk != v["indicator__level2_id"]:
+            level1 = Level1(
+                id=v["indicator__level2__level1_id"],
+                number=v["indicator__level2__level1__number"],
+                name=v["indicator__level2__level1__name"],
+            )
+            level2 = Level2(
+                id=v["indicator__level2_id"],
+                number=v["indicator__level2__number"],
+                name=v["indicator__level2__name"],
+                level1=level1,
+            )
+            groups.append((level1, level2, []))
+        # User.get_full_name()|default:username, as the page wrote it from the model.
+        full_name = f"{v['updated_by__first_name'] or ''} {v['updated_by__last_name'] or ''}"
+        groups[-1][2].append(
+            TaskRow(
+                pk=v["pk"],
+                number=v["indicator__number"],
+                name=v["indicator__name"],
+                is_lead=v["is_lead"],
+                status=v["status"],
+                current_version=v["current_version"],
+                effective_deadline=v["deadline_at"],
+                days_left=days_left(v["deadline_at"], now),
+                updated_at=v["updated_at"],
+                updated_by_name=full_name.strip() or (v["updated_by__username"] or ""),
+            )
+        )
+    return TaskList(
+        total=sum(tally.values()),
+        counts=[(s.value, s.label, tally.get(s.value, 0)) for s in SlotStatus],
+        groups=groups,
+    )
+
+
+def slot_version_list(slot: Slot) -> list[SubmissionVersion]:
+    """The slot's versions, newest first, each with `file_count` (one query: the page lists
+    versions with their number of files, not the files)."""
     return list(
         slot.versions.select_related("submitted_by")
-        .prefetch_related(Prefetch("files", queryset=EvidenceFile.objects.order_by("id")))
+        .annotate(file_count=Count("files"))
         .order_by("-number")
     )
 

@@ -31,11 +31,9 @@ from scoring.submissions.selectors import (
     self_score_max,
     slot_draft_files,
     slot_timeline,
-    slot_versions,
+    slot_version_list,
     slots_awaiting_unit_approval,
-    slots_for_unit,
-    status_counts,
-    tasks_by_level2,
+    task_list,
 )
 from scoring.submissions.services import (
     submission_forward,
@@ -60,18 +58,17 @@ def tasks(request):
         status = ""
     context = {"unit": unit, "cycle": cycle, "status": status, "groups": [], "counts": []}
     if cycle is not None:
-        all_slots = slots_for_unit(unit=unit, cycle=cycle)
-        slots = list(slots_for_unit(unit=unit, cycle=cycle, status=status))
+        tasks = task_list(unit=unit, cycle=cycle, status=status)
         context.update(
-            counts=status_counts(all_slots),
-            total=all_slots.count(),
-            groups=tasks_by_level2(slots),
+            counts=tasks.counts,
+            total=tasks.total,
+            groups=tasks.groups,
             deadline_days=days_left(cycle.deadline),
         )
     return render(request, "scoring/tasks.html", context)
 
 
-def _submission_form(request, slot, fields):
+def _submission_form(request, slot, fields, figures):
     maximum = self_score_max(slot=slot)
     if request.method == "POST":
         return SubmissionForm(request.POST, figure_fields=fields, self_score_max=maximum)
@@ -81,7 +78,7 @@ def _submission_form(request, slot, fields):
         "revision": slot.revision,
         "token": uuid.uuid4().hex,
     }
-    for row in figure_rows(slot=slot):
+    for row in figures:
         if not row.field.is_computed and row.value is not None:
             initial[f"fig_{row.field.pk}"] = row.value
     return SubmissionForm(initial=initial, figure_fields=fields, self_score_max=maximum)
@@ -93,8 +90,15 @@ def slot_detail(request, pk: int):
     """The submission page. POST saves the draft (action=save) or submits it (action=submit)."""
     slot = slot_get_for_user(user=request.user, pk=pk, write=request.method == "POST")
     writable = slot_is_writable_by(user=request.user, slot=slot)
-    fields = figure_fields_for_slot(slot)
-    form = _submission_form(request, slot, fields)
+    # Read the figures once: a GET shows them and fills the form with them (one row per field,
+    # in order); a POST needs only the fields, and a refused one shows the unchanged figures.
+    if request.method == "POST":
+        fields = figure_fields_for_slot(slot)
+        figures = None
+    else:
+        figures = figure_rows(slot=slot)
+        fields = [row.field for row in figures]
+    form = _submission_form(request, slot, fields, figures or [])
     upload_form = EvidenceUploadForm()
     if request.method == "POST":
         if not slot.is_editable and request.POST.get("action") != "submit":
@@ -131,7 +135,8 @@ def slot_detail(request, pk: int):
                 form.add_error(None, exc.message)
         else:
             form.add_error(None, "填写内容有误，请按提示修改后再保存。")
-    figures = figure_rows(slot=slot)
+    if figures is None:
+        figures = figure_rows(slot=slot)
     # A unit learns its scores and the office's comments only once results are published.
     timeline = slot_timeline(
         slot,
@@ -153,7 +158,7 @@ def slot_detail(request, pk: int):
         "window_problem": submission_window_problem(slot=slot),
         "figures": figures,
         "draft_files": slot_draft_files(slot),
-        "versions": slot_versions(slot),
+        "versions": slot_version_list(slot),
         "timeline": timeline,
         "max_submission_mb": max_submission_size() // (1024 * 1024),
         # The page's script refuses an oversized file before sending it, with the server's words.

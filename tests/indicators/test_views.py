@@ -36,8 +36,43 @@ def test_lead_is_marked_and_members_expanded(client, rsj_reporter):
     row = row[: row.index("</tr>")]
     assert '区发改委 <span class="tag lead">牵头</span>' in row
     assert "各成员单位（10 个单位）" in row
-    assert "区人社局" in row and "区应急管理局" in row
-    assert "区产改办" not in row  # not a member unit
+    members = reverse("indicators:catalogue_members", args=[1])
+    assert f'<a href="{members}">显示成员单位名单</a>' in row
+    chips = client.get(members).content.decode()
+    assert "区人社局" in chips and "区应急管理局" in chips
+    assert chips.count('class="chip') == 10
+    assert "区产改办" not in chips  # not a member unit
+    assert "区发改委" not in chips  # already named, not counted twice
+    assert "（牵头）" not in chips  # the named lead leads; the members support
+
+
+def test_members_of_an_indicator_nobody_is_named_on_each_lead(client, rsj_reporter):
+    """Indicator 3 names nobody but 各成员单位: each of the 11 member units leads its part."""
+    client.force_login(rsj_reporter)
+    chips = client.get(reverse("indicators:catalogue_members", args=[3])).content.decode()
+    assert chips.count('class="chip') == 11
+    assert chips.count("（牵头）") == 11
+
+
+def test_members_fragment_marks_the_filtered_unit(client, rsj_reporter):
+    client.force_login(rsj_reporter)
+    html = client.get(URL, {"unit": "rsj"}).content.decode()
+    members = reverse("indicators:catalogue_members", args=[1])
+    assert f'href="{members}?unit=rsj"' in html
+    chips = client.get(members, {"unit": "rsj"}).content.decode()
+    assert '<span class="chip mine">区人社局</span>' in chips
+    assert chips.count("mine") == 1
+
+
+def test_members_fragment_requires_login_and_a_members_indicator(client, rsj_reporter):
+    members = reverse("indicators:catalogue_members", args=[1])
+    response = client.get(members)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    client.force_login(rsj_reporter)
+    for number in (14, 52, 999):  # no scope, 相关成员单位, no such indicator
+        url = reverse("indicators:catalogue_members", args=[number])
+        assert client.get(url).status_code == 404
 
 
 def test_filter_by_unit(client, rsj_reporter):
