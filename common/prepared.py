@@ -12,6 +12,7 @@ wrappers (query counts, debug logging) like any other.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, router
@@ -20,6 +21,15 @@ from django.db.models import QuerySet
 # Stand-ins for the arguments while compiling: integers no primary key takes, inside the range
 # of a 32-bit integer column (PostgreSQL compiles an out-of-range id to an empty result).
 _SENTINEL_BASE = -1_234_567_891
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    compiler: Any  # the SQLCompiler, kept for its converters
+    sql: str
+    # Per compiled parameter: the index of the argument it stands for, or None and the constant.
+    slots: list[tuple[int | None, Any]]
+    converters: dict[int, Any]
 
 
 class PreparedRead:
@@ -32,14 +42,13 @@ class PreparedRead:
     def __init__(self, build: Callable[..., QuerySet[Any]], *, arity: int = 1) -> None:
         self._build = build
         self._arity = arity
-        # alias -> (sql, per compiled parameter: the argument index, or None and the constant)
-        self._compiled: dict[str, tuple[str, list[tuple[int | None, Any]]]] = {}
+        self._compiled: dict[str, _Compiled] = {}
         self._model: type | None = None
 
-    def _compile(self, alias: str) -> tuple[str, list[tuple[int | None, Any]]]:
+    def _compile(self, alias: str) -> _Compiled:
         sentinels = [_SENTINEL_BASE - i for i in range(self._arity)]
-        queryset = self._build(*sentinels)
-        sql, params = queryset.query.get_compiler(using=alias).as_sql()
+        compiler = self._build(*sentinels).query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
         slots: list[tuple[int | None, Any]] = []
         for value in params:
             if isinstance(value, int) and value in sentinels:
@@ -49,7 +58,10 @@ class PreparedRead:
         used = {index for index, _ in slots if index is not None}
         if used != set(range(self._arity)):
             raise ValueError("every argument of a prepared read must be a compiled parameter")
-        return sql, slots
+        # The converters a queryset applies to its rows (SQLite's 0/1 to booleans, text to
+        # datetimes...), so the rows are what values_list() would have returned.
+        converters = compiler.get_converters([col for col, _, _ in compiler.select])
+        return _Compiled(compiler=compiler, sql=sql, slots=slots, converters=converters)
 
     def rows(self, *args: Any) -> list[tuple[Any, ...]]:
         if self._model is None:
@@ -58,8 +70,12 @@ class PreparedRead:
         compiled = self._compiled.get(alias)
         if compiled is None:
             compiled = self._compiled[alias] = self._compile(alias)
-        sql, slots = compiled
-        params = [args[index] if index is not None else constant for index, constant in slots]
+        params = [args[i] if i is not None else constant for i, constant in compiled.slots]
         with connections[alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        if compiled.converters:
+            rows = [
+                tuple(row) for row in compiled.compiler.apply_converters(rows, compiled.converters)
+            ]
+        return rows

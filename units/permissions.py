@@ -62,12 +62,10 @@ def _access_read(user: User) -> UserAccess:
         return NO_ACCESS
     roles = frozenset(_ROLE_BY_GROUP[row[0]] for row in rows if row[0] in _ROLE_BY_GROUP)
     unit: Unit | None = None
-    first = rows[0][1:]
-    if first[0] is not None:
-        fields = _unit_fields()
-        # Raw rows carry the backend's types (SQLite's 0/1 for booleans): convert as a load would.
-        values = [field.to_python(value) for field, value in zip(fields, first, strict=True)]
-        unit = Unit.from_db(router.db_for_read(Unit), [f.attname for f in fields], values)
+    columns = rows[0][1:]
+    if columns[0] is not None:
+        names = [f.attname for f in _unit_fields()]
+        unit = Unit.from_db(router.db_for_read(Unit), names, list(columns))
     return UserAccess(roles=roles, unit=unit)
 
 

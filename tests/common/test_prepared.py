@@ -57,3 +57,16 @@ def test_an_argument_that_is_not_a_parameter_is_refused():
     read = PreparedRead(lambda pk: User.objects.values_list("pk"))
     with pytest.raises(ValueError, match="every argument"):
         read.rows(1)
+
+
+def test_rows_carry_the_same_values_as_the_queryset(make_user):
+    """Booleans, aware datetimes and nulls come back as values_list() returns them (SQLite
+    stores 0/1 and text)."""
+    user = make_user("alice")
+
+    def build(pk):
+        return User.objects.filter(pk=pk).values_list("is_active", "date_joined", "last_login")
+
+    assert PreparedRead(build).rows(user.pk) == list(build(user.pk))
+    is_active, joined, last_login = PreparedRead(build).rows(user.pk)[0]
+    assert is_active is True and joined.tzinfo is not None and last_login is None
