@@ -25,10 +25,18 @@ PASSWORD_EXEMPT = {
 
 
 def _url_name(request) -> str | None:
+    """The view the request goes to, resolved once for both middlewares (Django resolves it
+    again itself only after the middleware has run)."""
     try:
-        return resolve(request.path_info).view_name
+        return request._fengtai_url_name
+    except AttributeError:
+        pass
+    try:
+        name: str | None = resolve(request.path_info).view_name
     except Resolver404:
-        return None
+        name = None
+    request._fengtai_url_name = name
+    return name
 
 
 class SessionTimeoutMiddleware:

@@ -99,6 +99,7 @@ TEMPLATES = [
                 "units.context_processors.role",
                 "scoring.notifications.context_processors.unread_notices",
                 "accounts.context_processors.session_timeout",
+                "fengtai_assess.context_processors.layout_urls",
             ],
         },
     },

@@ -8,7 +8,11 @@ from units.permissions import (
 
 
 def role(request):
-    """What the base layout needs to draw role-dependent navigation."""
+    """What the base layout needs to draw role-dependent navigation.
+
+    Every predicate answers from the one snapshot units.permissions reads per request (shared
+    with the view's own permission checks), so the navigation costs at most one query.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

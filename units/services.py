@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from units.models import Unit, UnitMembership
+from units.permissions import user_access_forget
 from units.roles import ROLE_GROUPS, Role
 
 User = get_user_model()
@@ -28,7 +29,8 @@ def membership_sync_groups(*, user, unit: Unit | None) -> None:
     user.groups.remove(*[g for g in current if g != wanted])
     if wanted is not None:
         user.groups.add(wanted)
-    for attr in ("_fengtai_roles", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+    user_access_forget(user)
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -45,8 +47,7 @@ def user_set_roles(*, user, roles: set[Role]) -> None:
     managed = Group.objects.filter(name__in=ROLE_GROUPS.values())
     user.groups.remove(*[g for g in managed if g not in wanted])
     user.groups.add(*wanted)
-    if hasattr(user, "_fengtai_roles"):
-        del user._fengtai_roles
+    user_access_forget(user)
 
 
 @transaction.atomic
@@ -57,10 +58,12 @@ def user_assign_unit(*, user, unit: Unit | None) -> UnitMembership | None:
     it takes effect on the user's next request.
     """
     membership_sync_groups(user=user, unit=unit)
-    # Drop the cached reverse relation so user_unit() reads the new unit.
+    # Drop the cached reverse relation and the role snapshot so user_unit() reads the new unit.
     user._state.fields_cache.pop("unit_membership", None)
     if unit is None:
         UnitMembership.objects.filter(user=user).delete()
+        user_access_forget(user)
         return None
     membership, _ = UnitMembership.objects.update_or_create(user=user, defaults={"unit": unit})
+    user_access_forget(user)
     return membership

@@ -55,6 +55,14 @@ class Notification(models.Model):
                 name="notification_unique_dedupe",
             ),
         ]
+        indexes = [
+            # The unread count on every page reads only the unread notices of one user.
+            models.Index(
+                fields=["user"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,13 +1,34 @@
 """Reads about a user's notices."""
 
-from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from typing import Any
 
+from django.contrib.auth.models import User
+from django.db.models import Count, QuerySet
+
+from common.prepared import PreparedRead
 from scoring.models import Cycle, Notification
 
 
+def _unread_query(user_pk: int) -> QuerySet[Any, Any]:
+    # Grouped by the user so the statement is a plain queryset (compiled once, see
+    # common.prepared); no row means none unread. The partial index notification_unread
+    # holds only unread notices, so the count reads just those.
+    return (
+        Notification.objects.filter(user_id=user_pk, read_at__isnull=True)
+        .order_by()
+        .values("user_id")
+        .annotate(unread=Count("pk"))
+        .values_list("unread")
+    )
+
+
+_UNREAD = PreparedRead(_unread_query)
+
+
 def unread_count(*, user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """The user's unread notices (the badge beside 通知 on every page): one indexed COUNT."""
+    rows = _UNREAD.rows(user.pk)
+    return int(rows[0][0]) if rows else 0
 
 
 def notices_for_user(*, user, cycle: Cycle | None = None) -> QuerySet[Notification]:

@@ -3,11 +3,13 @@ that ends the user's other sessions at once."""
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import UserSession
-from accounts.sessions_policy import LOGIN_AT, SEEN_AT
+from accounts.sessions_policy import LOGIN_AT, SEEN_AT, SEEN_RESOLUTION_SECONDS
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +186,48 @@ def test_pages_carry_the_idle_limit_for_the_warning(rsj_reporter, settings):
     html = client.get(HOME).content.decode()
     assert 'data-session-idle="1800"' in html and 'data-session-warning="60"' in html
     assert "js/session-timeout.js" in html
+
+
+# --- the last-activity stamp is written only when it moved ------------------------------------
+
+
+def _session_writes(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if "accounts_usersession" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+
+
+def test_two_requests_in_a_row_write_the_session_at_most_once(rsj_reporter):
+    client = log_in()
+    age_session(client, seen_ago=SEEN_RESOLUTION_SECONDS + 1)
+    assert len(_session_writes(client, TASKS)) == 1  # the stamp moved: saved once
+    assert _session_writes(client, TASKS) == []  # within the resolution: nothing to save
+    assert _session_writes(client, HOME) == []
+
+
+def test_a_request_after_the_resolution_moves_the_stamp(rsj_reporter):
+    client = log_in()
+    age_session(client, seen_ago=SEEN_RESOLUTION_SECONDS + 5)
+    stale = client.session[SEEN_AT]
+    client.get(TASKS)
+    assert client.session[SEEN_AT] >= stale + SEEN_RESOLUTION_SECONDS + 5 - 1
+
+
+def test_an_unsaved_stamp_never_shortens_the_idle_limit_by_more_than_the_resolution(
+    rsj_reporter, settings
+):
+    """Requests within the resolution are not stamped; the idle limit then counts from the
+    last stamp, at most SEEN_RESOLUTION_SECONDS before the last request, which is less than
+    the minute the page warns ahead (FENGTAI_SESSION_WARNING_SECONDS)."""
+    assert SEEN_RESOLUTION_SECONDS < settings.FENGTAI_SESSION_WARNING_SECONDS
+    settings.FENGTAI_SESSION_IDLE_SECONDS = 30 * 60
+    client = log_in()
+    age_session(client, seen_ago=SEEN_RESOLUTION_SECONDS - 5, login_ago=60)
+    assert _session_writes(client, TASKS) == []
+    # The limit counts from the stamp, which is the resolution's 25 s older than the request.
+    age_session(client, seen_ago=30 * 60 - (SEEN_RESOLUTION_SECONDS - 5) + 1)
+    assert client.get(TASKS).status_code == 302
