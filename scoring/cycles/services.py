@@ -40,6 +40,7 @@ from scoring.workflow import (
     cycle_check_allowed,
     cycle_event,
     cycle_publications,
+    figures_changed,
 )
 from units.models import Unit
 
@@ -284,6 +285,8 @@ def _slot_audit(*, cycle: Cycle, action: CycleAction, actor, rows: list[dict]) -
     CycleEvent.objects.bulk_create(
         CycleEvent(cycle=cycle, action=action, actor=actor, data=row) for row in rows
     )
+    if rows:
+        figures_changed(cycle)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from scoring.models.slot import (
     SlotUserObjectPermission,
     SubmissionVersion,
 )
+from scoring.models.summary import CycleSummary, CycleUnitSummary
 
 __all__ = [
     "Adjustment",
@@ -35,6 +36,8 @@ __all__ = [
     "Cycle",
     "CycleDesignation",
     "CycleStatus",
+    "CycleSummary",
+    "CycleUnitSummary",
     "EventAction",
     "EvidenceFile",
     "EvidencePreview",
