@@ -2,8 +2,8 @@
 
 Every score, 得分率, count and rate here comes from the cycle's stored roll-up
 (scoring.results.summary), which holds what scoring.results.cycle_results and
-scoring.results.figures compute (the same numbers the Excel report prints); the 逾期 list
-filters with figures.overdue_q, the same rule. This module only gathers and regroups, and
+scoring.results.figures compute (the same numbers the Excel report prints), with the first
+slots of the 逾期 and 已退回 lists. This module only gathers and regroups, and
 pages every list that grows with the units, so each public function runs a fixed number of
 queries and renders a fixed amount, whatever the number of units or submissions.
 """
@@ -16,7 +16,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 # The summary workbook's definitions of 逾期 and of a first submission, so the page and the
@@ -25,7 +24,6 @@ from common.formats import plain_decimal
 from scoring import calculations as calc
 from scoring.models import (
     Cycle,
-    CycleIndicator,
     CycleStatus,
     FigureField,
     Slot,
@@ -40,9 +38,11 @@ from scoring.results.figures import (  # noqa: F401  (percent and share: public 
     share,
 )
 from scoring.results.summary import (
+    LIST_LIMIT,
     Summary,
     UnitSummary,
     cycle_summary,
+    summary_figure_slot_ids,
     summary_top_bottom,
     summary_units,
 )
@@ -51,8 +51,7 @@ from scoring.results.summary import (
 from scoring.submissions.figures import FigureRow, figure_rows_from
 from scoring.submissions.selectors import days_left
 
-OVERDUE_LIST_LIMIT = 100
-RETURNED_LIST_LIMIT = 100
+OVERDUE_LIST_LIMIT = RETURNED_LIST_LIMIT = LIST_LIMIT  # kept in the stored roll-up
 GRID_PAGE_SIZE = 20  # units per page of the unit × 一级 grids
 RANKING_EDGE = 10  # the ranking shows this many units from the top and from the bottom
 FIGURES_PAGE_SIZE = 20  # slots per page of 数据指标同比
@@ -393,46 +392,44 @@ def versions_with_figures(cycle_id: int, indicator_ids) -> list[Mapping[str, Any
     )
 
 
-def _ordered_slots(cycle: Cycle):
-    """The cycle's slots in the results table's order (三级 number, lead first, unit order),
-    with the 三级指标's number and name from the cycle's scheme."""
-    item = CycleIndicator.objects.filter(cycle_id=cycle.pk, indicator_id=OuterRef("indicator_id"))
-    return (
-        Slot.objects.filter(cycle=cycle)
-        .select_related("cycle", "unit")
-        .annotate(
-            item_number=Subquery(item.values("number")[:1]),
-            item_name=Subquery(item.values("name")[:1]),
-        )
-        .order_by("item_number", "-is_lead", "unit__display_order", "pk")
-    )
+# What the lists and 数据指标同比 read of a slot (Slot.effective_deadline needs the cycle's).
+SLOT_LINE_FIELDS = (
+    "id",
+    "indicator_id",
+    "unit_id",
+    "status",
+    "deadline_extension",
+    "return_reason",
+    "returned_by_office",
+    "not_applicable",
+    "cycle__id",
+    "cycle__deadline",
+    "unit__id",
+    "unit__name",
+)
 
 
-def _slot_line(slot: Slot, now: datetime) -> SlotLine:
+def _slots_in_order(summary: Summary, ids: list[int]) -> list[Slot]:
+    """The slots `ids` (one query), in that order."""
+    by_pk = Slot.objects.select_related("cycle", "unit").only(*SLOT_LINE_FIELDS).in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def _slot_line(summary: Summary, slot: Slot, now: datetime) -> SlotLine:
+    row = summary.rows_by_indicator[slot.indicator_id]
     deadline = slot.effective_deadline
     return SlotLine(
         slot=slot,
-        number=slot.item_number,  # type: ignore[attr-defined]
-        indicator=slot.item_name,  # type: ignore[attr-defined]
+        number=row.number,
+        indicator=row.name,
         unit=slot.unit.name,
         deadline=deadline,
         days_over=figures.days_overdue(slot, now) if deadline < now else 0,
     )
 
 
-def _overdue_lines(cycle: Cycle, now: datetime) -> list[SlotLine]:
-    """The first OVERDUE_LIST_LIMIT 逾期 slots (figures.overdue_q: the one rule as a filter)."""
-    qs = (
-        _ordered_slots(cycle)
-        .annotate(deadline_at=figures.effective_deadline_expression())
-        .filter(figures.overdue_q(now))
-    )
-    return [_slot_line(slot, now) for slot in qs[:OVERDUE_LIST_LIMIT]]
-
-
-def _returned_lines(cycle: Cycle, now: datetime) -> list[SlotLine]:
-    qs = _ordered_slots(cycle).filter(status=SlotStatus.RETURNED)
-    return [_slot_line(slot, now) for slot in qs[:RETURNED_LIST_LIMIT]]
+def _slot_lines(summary: Summary, ids: list[int], now: datetime) -> list[SlotLine]:
+    return [_slot_line(summary, slot, now) for slot in _slots_in_order(summary, ids)]
 
 
 def _levels(summary: Summary) -> tuple[list[LevelScore], list[LevelScore]]:
@@ -460,55 +457,41 @@ def _grid_row(line: UnitSummary) -> GridRow:
     )
 
 
-def _figures_page(cycle: Cycle, page: object) -> tuple[list[FigureLine], Page]:
-    """One page of the slots with figures: each slot's latest submitted values (drafts are
-    the unit's own business) against the same unit's latest values in the previous cycle.
-    A slot with neither is left out, in SQL, so pages are full."""
+def _figures_page(cycle: Cycle, summary: Summary, page: object) -> tuple[list[FigureLine], Page]:
+    """One page of 数据指标同比: each listed slot's latest submitted values (drafts are the
+    unit's own business) against the same unit's latest values in the previous cycle."""
+    where = page_of(summary.figure_count, page, FIGURES_PAGE_SIZE)
+    if not summary.figure_count:
+        return [], where
+    ids = summary_figure_slot_ids(summary, start=where.start, stop=where.start + where.per_page)
+    slots = _slots_in_order(summary, ids)
     fields = cycle_fields(cycle)
-    if not fields:
-        return [], page_of(0, 1, FIGURES_PAGE_SIZE)
-    has = Q(Exists(SubmissionVersion.objects.filter(slot=OuterRef("pk"))))
-    if cycle.previous_id:
-        has |= Q(
-            Exists(
-                SubmissionVersion.objects.filter(
-                    slot__cycle_id=cycle.previous_id,
-                    slot__indicator_id=OuterRef("indicator_id"),
-                    slot__unit_id=OuterRef("unit_id"),
-                ).exclude(figures={})
-            )
-        )
-    qs = _ordered_slots(cycle).filter(indicator_id__in=list(fields)).filter(has)
-    where = page_of(qs.count(), page, FIGURES_PAGE_SIZE)
-    slots = list(qs[where.start : where.start + where.per_page])
     current = latest_figures(
-        SubmissionVersion.objects.filter(slot__in=[s.pk for s in slots]).values(
-            "slot_id", "number", "figures"
-        ),
+        SubmissionVersion.objects.filter(slot__in=ids).values("slot_id", "number", "figures"),
         key=lambda r: r["slot_id"],
     )
-    previous: dict[object, tuple[int, dict[str, Decimal]]] = {}
-    if cycle.previous_id and slots:
-        previous = latest_figures(
-            SubmissionVersion.objects.filter(
-                slot__cycle_id=cycle.previous_id,
-                slot__indicator_id__in={s.indicator_id for s in slots},
-                slot__unit_id__in={s.unit_id for s in slots},
-            ).values("slot__indicator_id", "slot__unit_id", "number", "figures"),
-            key=lambda r: (r["slot__indicator_id"], r["slot__unit_id"]),
-        )
+    # Asked even without a previous cycle (it then finds nothing): the same queries every time.
+    previous = latest_figures(
+        SubmissionVersion.objects.filter(
+            slot__cycle_id=cycle.previous_id or 0,  # no cycle has id 0
+            slot__indicator_id__in={s.indicator_id for s in slots},
+            slot__unit_id__in={s.unit_id for s in slots},
+        ).values("slot__indicator_id", "slot__unit_id", "number", "figures"),
+        key=lambda r: (r["slot__indicator_id"], r["slot__unit_id"]),
+    )
     lines = []
     for slot in slots:
+        row = summary.rows_by_indicator[slot.indicator_id]
         version, values = current.get(slot.pk, (None, {}))
         _, last = previous.get((slot.indicator_id, slot.unit_id), (None, {}))
         lines.append(
             FigureLine(
-                number=slot.item_number,
-                indicator=slot.item_name,
+                number=row.number,
+                indicator=row.name,
                 unit=slot.unit.name,
                 slot=slot,
                 version=version,
-                rows=figure_rows_from(fields[slot.indicator_id], values, last),
+                rows=figure_rows_from(fields.get(slot.indicator_id, []), values, last),
             )
         )
     return lines, where
@@ -530,7 +513,7 @@ def dashboard_for_cycle(
     level1, level2 = _levels(summary)
     units = summary_units(summary, page=page, per_page=GRID_PAGE_SIZE, q=q)
     ranking = summary_top_bottom(summary, size=RANKING_EDGE)
-    figure_lines, figure_page = _figures_page(cycle, figures_page)
+    figure_lines, figure_page = _figures_page(cycle, summary, figures_page)
     return Dashboard(
         cycle=cycle,
         summary=summary,
@@ -541,9 +524,9 @@ def dashboard_for_cycle(
         grid_page=Page(units.number, units.pages, units.total, units.per_page),
         q=q.strip(),
         units=[UnitLine(u.rate, u.vetoes, u.score, summary.complete) for u in ranking],
-        overdue=_overdue_lines(cycle, now),
+        overdue=_slot_lines(summary, summary.overdue_ids, now),
         overdue_total=summary.counts.overdue,
-        returned=_returned_lines(cycle, now),
+        returned=_slot_lines(summary, summary.returned_ids, now),
         returned_total=summary.returned,
         figures=figure_lines,
         figures_page=figure_page,

@@ -45,6 +45,8 @@ def dashboard(request):
     require_reader(request, message=NOT_FOUND)
     cycles = selectors.cycles_for_reports()
     current = cycle_current()
+    # The same object as in `cycles`, whose previous cycle is already loaded.
+    current = next((c for c in cycles if current and c.pk == current.pk), current)
     cycle = _pick(cycles, request.GET.get("cycle"), current)
     context = {"cycles": cycles, "cycle": cycle, "can_download": user_is_office(request.user)}
     if cycle is not None:

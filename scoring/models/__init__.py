@@ -20,7 +20,7 @@ from scoring.models.slot import (
     SlotUserObjectPermission,
     SubmissionVersion,
 )
-from scoring.models.summary import CycleSummary, CycleUnitSummary
+from scoring.models.summary import CycleFigureSlot, CycleSummary, CycleUnitSummary
 
 __all__ = [
     "Adjustment",
@@ -36,6 +36,7 @@ __all__ = [
     "Cycle",
     "CycleDesignation",
     "CycleStatus",
+    "CycleFigureSlot",
     "CycleSummary",
     "CycleUnitSummary",
     "EventAction",

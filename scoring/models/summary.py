@@ -51,3 +51,28 @@ class CycleUnitSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.summary_id}:{self.position}"
+
+
+class CycleFigureSlot(models.Model):
+    """A slot shown in 数据指标同比 (it has figures this cycle or last), in table order."""
+
+    summary = models.ForeignKey(
+        CycleSummary, on_delete=models.CASCADE, related_name="figure_slots", verbose_name="统计"
+    )
+    slot = models.ForeignKey(
+        "scoring.Slot", on_delete=models.CASCADE, related_name="+", verbose_name="填报任务"
+    )
+    position = models.PositiveIntegerField("顺序")
+
+    class Meta:
+        verbose_name = "数据指标任务"
+        verbose_name_plural = "数据指标任务"
+        ordering = ["summary", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["summary", "position"], name="figure_slot_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.summary_id}:{self.position}"

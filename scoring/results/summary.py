@@ -15,14 +15,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from scoring import calculations as calc
-from scoring.models import Cycle, CycleSummary, CycleUnitSummary, SlotStatus
+from scoring.models import (
+    Cycle,
+    CycleFigureSlot,
+    CycleSummary,
+    CycleUnitSummary,
+    FigureField,
+    SlotStatus,
+    SubmissionVersion,
+)
 from scoring.results import figures
 from scoring.results.figures import ScoreFigures, SlotCounts
 from scoring.results.selectors import (
@@ -33,7 +42,9 @@ from scoring.results.selectors import (
 )
 
 # Bumped when the shape of `data` changes: a stored summary of another shape is recomputed.
-FORMAT = 1
+FORMAT = 3
+# The 逾期 and 已退回 lists keep this many slots (in the results table's order).
+LIST_LIMIT = 20
 
 
 def _s(value: Decimal | None) -> str | None:
@@ -118,6 +129,13 @@ class Summary:
     level2_labels: dict[int, str]
     rows: list[SummaryRow]
     unit_count: int
+    overdue_ids: list[int]  # the first LIST_LIMIT 逾期 slots, in table order
+    returned_ids: list[int]  # the first LIST_LIMIT 已退回 slots, in table order
+    figure_count: int  # slots shown in 数据指标同比 (CycleFigureSlot)
+
+    @cached_property
+    def rows_by_indicator(self) -> dict[int, SummaryRow]:
+        return {r.indicator_id: r for r in self.rows}
 
     @property
     def score(self) -> ScoreFigures:
@@ -154,10 +172,41 @@ def _level1_rates(results: CycleResults) -> dict[int, dict[str, Decimal | None]]
     return {n: {u.unit: u.rate for u in calc.unit_rates(s)} for n, s in by_level.items()}
 
 
+def _figure_slot_ids(cycle: Cycle, results: CycleResults) -> list[int]:
+    """The slots 数据指标同比 lists, in table order: those of an indicator with figure fields
+    that have a submitted version this cycle, or whose unit's latest version of the same
+    indicator last cycle holds values (drafts are the unit's own business)."""
+    with_fields = set(
+        FigureField.objects.filter(cycle=cycle).values_list("indicator_id", flat=True)
+    )
+    if not with_fields:
+        return []
+    submitted = set(
+        SubmissionVersion.objects.filter(
+            slot__cycle=cycle, slot__indicator_id__in=with_fields
+        ).values_list("slot_id", flat=True)
+    )
+    last: dict[tuple[int, int], tuple[int, bool]] = {}  # latest version number, has values
+    if cycle.previous_id:
+        for indicator, unit, number, values in SubmissionVersion.objects.filter(
+            slot__cycle_id=cycle.previous_id, slot__indicator_id__in=with_fields
+        ).values_list("slot__indicator_id", "slot__unit_id", "number", "figures"):
+            if (indicator, unit) not in last or number > last[(indicator, unit)][0]:
+                last[(indicator, unit)] = (number, bool(values))
+    return [
+        slot.pk
+        for row in results.rows
+        if row.item.indicator_id in with_fields
+        for slot in row.slots
+        if slot.pk in submitted or last.get((slot.indicator_id, slot.unit_id), (0, False))[1]
+    ]
+
+
 @dataclass(frozen=True)
 class Computed:
     data: dict[str, Any]
     units: list[dict[str, Any]]  # {"unit_id", "data"} in ranking order
+    figure_slots: list[int]  # slot ids in 数据指标同比's order
     valid_until: datetime | None
 
 
@@ -187,6 +236,7 @@ def summary_compute(cycle: Cycle, *, now: datetime) -> Computed:
         level1.setdefault(row.item.level1_number, row.item.level1_label)
         level2.setdefault(row.item.level2_number, row.item.level2_label)
     unit_ids = {slot.unit.name: slot.unit_id for slot in slots}
+    figure_slots = _figure_slot_ids(cycle, results)
     rollup = results.rollup
     final = results.final
     data = {
@@ -233,6 +283,11 @@ def summary_compute(cycle: Cycle, *, now: datetime) -> Computed:
             for r in results.rows
         ],
         "unit_count": len(results.units),
+        "overdue_ids": [
+            s.pk for s in slots if figures.slot_is_overdue(s, now, deadline=s.effective_deadline)
+        ][:LIST_LIMIT],
+        "returned_ids": [s.pk for s in slots if s.status == SlotStatus.RETURNED][:LIST_LIMIT],
+        "figure_count": len(figure_slots),
     }
 
     def cell(unit: str, level: int, rate: Decimal | None) -> list:
@@ -268,7 +323,12 @@ def summary_compute(cycle: Cycle, *, now: datetime) -> Computed:
                 },
             }
         )
-    return Computed(data=data, units=units, valid_until=min(ahead) if ahead else None)
+    return Computed(
+        data=data,
+        units=units,
+        figure_slots=figure_slots,
+        valid_until=min(ahead) if ahead else None,
+    )
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -319,6 +379,9 @@ def _summary(*, cycle_id: int, pk: int, revision: int, data: dict[str, Any]) -> 
         level2_labels=level2_labels,
         rows=rows,
         unit_count=data["unit_count"],
+        overdue_ids=data["overdue_ids"],
+        returned_ids=data["returned_ids"],
+        figure_count=data["figure_count"],
     )
 
 
@@ -373,6 +436,20 @@ def cycle_summary(cycle: Cycle, *, now: datetime | None = None) -> Summary:
     return summary_refresh(cycle, now=now)
 
 
+def _locked_summary(cycle: Cycle, now: datetime) -> CycleSummary:
+    """The cycle's summary row, locked (created if missing)."""
+    qs = CycleSummary.objects.select_for_update().filter(cycle_id=cycle.pk)
+    locked = qs.first()
+    if locked is None:
+        try:
+            with transaction.atomic():
+                CycleSummary.objects.create(cycle_id=cycle.pk, revision=0, computed_at=now)
+        except IntegrityError:
+            pass  # another process created it meanwhile: lock that one
+        locked = qs.get()
+    return locked
+
+
 @transaction.atomic
 def summary_refresh(cycle: Cycle, *, now: datetime | None = None) -> Summary:
     """Recompute and store the cycle's roll-up unless another process just did.
@@ -382,10 +459,8 @@ def summary_refresh(cycle: Cycle, *, now: datetime | None = None) -> Summary:
     meanwhile bumps the revision again, and the next read recomputes).
     """
     now = now or timezone.now()
-    CycleSummary.objects.get_or_create(
-        cycle_id=cycle.pk, defaults={"revision": 0, "computed_at": now, "data": {}}
-    )
-    locked = CycleSummary.objects.select_for_update().get(cycle_id=cycle.pk)
+    locked = _locked_summary(cycle, now)
+    # Read after taking the lock, in its own statement: a change committed meanwhile is seen.
     current = Cycle.objects.values_list("figures_revision", flat=True).get(pk=cycle.pk)
     if not _is_current(
         revision=locked.revision,
@@ -405,6 +480,11 @@ def summary_refresh(cycle: Cycle, *, now: datetime | None = None) -> Summary:
         CycleUnitSummary.objects.bulk_create(
             CycleUnitSummary(summary=locked, unit_id=u["unit_id"], position=i, data=u["data"])
             for i, u in enumerate(computed.units)
+        )
+        CycleFigureSlot.objects.filter(summary=locked).delete()
+        CycleFigureSlot.objects.bulk_create(
+            CycleFigureSlot(summary=locked, slot_id=pk, position=i)
+            for i, pk in enumerate(computed.figure_slots)
         )
     return _summary(cycle_id=cycle.pk, pk=locked.pk, revision=locked.revision, data=locked.data)
 
@@ -455,3 +535,14 @@ def summary_top_bottom(summary: Summary, *, size: int = 10) -> list[UnitSummary]
         _unit_summary(p, u, d)
         for p, u, d in qs.order_by("position").values_list("position", "unit_id", "data")
     ]
+
+
+def summary_figure_slot_ids(summary: Summary, *, start: int, stop: int) -> list[int]:
+    """Slot ids of 数据指标同比 from position `start` (included) to `stop` (excluded)."""
+    return list(
+        CycleFigureSlot.objects.filter(
+            summary_id=summary.pk, position__gte=start, position__lt=stop
+        )
+        .order_by("position")
+        .values_list("slot_id", flat=True)
+    )
