@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -40,6 +41,7 @@ from scoring.results.figures import (  # noqa: F401  (percent and share: public 
 from scoring.results.summary import (
     LIST_LIMIT,
     Summary,
+    UnitPage,
     UnitSummary,
     cycle_summary,
     summary_figure_slot_ids,
@@ -302,27 +304,116 @@ def page_of(total: int, value: object, per_page: int) -> Page:
     return Page(min(max(1, number), pages), pages, total, per_page)
 
 
-@dataclass
 class Dashboard:
     """What 领导看板 shows: every count and rate from the cycle's stored roll-up
     (scoring.results.summary, computed by the one definition of each figure), and of the
-    lists only one page each, so its cost does not grow with the number of units."""
+    lists only one page each, so its cost does not grow with the number of units.
 
-    cycle: Cycle
-    summary: Summary
-    progress: Progress
-    level1: list[LevelScore]
-    level2: list[LevelScore]
-    grid: list[GridRow]  # one page of units, in ranking order, matching `q`
-    grid_page: Page
-    q: str
-    units: list[UnitLine]  # the ranking's first and last RANKING_EDGE lines (all when few)
-    overdue: list[SlotLine]
-    overdue_total: int
-    returned: list[SlotLine]
-    returned_total: int
-    figures: list[FigureLine]  # one page of 数据指标同比
-    figures_page: Page
+    Each part is read when first used: a part the page takes from its fragment cache (keyed
+    by the summary it was rendered from) costs nothing.
+    """
+
+    def __init__(
+        self,
+        *,
+        cycle: Cycle,
+        summary: Summary,
+        now: datetime,
+        page: object = 1,
+        q: str = "",
+        figures_page: object = 1,
+    ):
+        self.cycle = cycle
+        self.summary = summary
+        self.now = now
+        self.q = q.strip()
+        self._page = page
+        self._figures_page = figures_page
+
+    @cached_property
+    def progress(self) -> Progress:
+        return _progress(self.cycle, self.summary, self.now)
+
+    @cached_property
+    def _levels(self) -> tuple[list[LevelScore], list[LevelScore]]:
+        return _levels(self.summary)
+
+    @property
+    def level1(self) -> list[LevelScore]:
+        return self._levels[0]
+
+    @property
+    def level2(self) -> list[LevelScore]:
+        return self._levels[1]
+
+    @cached_property
+    def _unit_page(self) -> UnitPage:
+        return summary_units(self.summary, page=self._page, per_page=GRID_PAGE_SIZE, q=self.q)
+
+    @property
+    def grid(self) -> list[GridRow]:
+        """One page of units, in ranking order, matching `q`."""
+        return [_grid_row(line) for line in self._unit_page.lines]
+
+    @property
+    def grid_page(self) -> Page:
+        u = self._unit_page
+        return Page(u.number, u.pages, u.total, u.per_page)
+
+    @cached_property
+    def units(self) -> list[UnitLine]:
+        """The ranking's first and last RANKING_EDGE lines (every line when there are few)."""
+        return [
+            UnitLine(u.rate, u.vetoes, u.score, self.summary.complete)
+            for u in summary_top_bottom(self.summary, size=RANKING_EDGE)
+        ]
+
+    @cached_property
+    def overdue(self) -> list[SlotLine]:
+        return _slot_lines(self.summary, self.summary.overdue_ids, self.now)
+
+    @property
+    def overdue_total(self) -> int:
+        return self.summary.counts.overdue
+
+    @cached_property
+    def returned(self) -> list[SlotLine]:
+        return _slot_lines(self.summary, self.summary.returned_ids, self.now)
+
+    @property
+    def returned_total(self) -> int:
+        return self.summary.returned
+
+    @cached_property
+    def _figures(self) -> tuple[list[FigureLine], Page]:
+        return _figures_page(self.cycle, self.summary, self._figures_page)
+
+    @property
+    def figures(self) -> list[FigureLine]:
+        """One page of 数据指标同比."""
+        return self._figures[0]
+
+    @property
+    def figures_page(self) -> Page:
+        return self._figures[1]
+
+    @property
+    def cache_key(self) -> str:
+        """What the page's cached fragments vary on, with the raw ?page= and ?fpage=."""
+        return self.summary.key
+
+    @property
+    def lists_key(self) -> str:
+        """The 逾期 and 已退回 lists also change with the days overdue, as time passes."""
+        return f"{self.summary.key}:{','.join(str(line.days_over) for line in self.overdue)}"
+
+    @property
+    def page_param(self) -> str:
+        return str(self._page)[:20]
+
+    @property
+    def figures_page_param(self) -> str:
+        return str(self._figures_page)[:20]
 
     @property
     def results(self) -> Summary:
@@ -509,25 +600,11 @@ def dashboard_for_cycle(
     and bottom of the ranking, the first 逾期 and 已退回 slots and one page of figures, in a
     fixed number of queries whatever the number of units."""
     now = now or timezone.now()
-    summary = cycle_summary(cycle, now=now)
-    level1, level2 = _levels(summary)
-    units = summary_units(summary, page=page, per_page=GRID_PAGE_SIZE, q=q)
-    ranking = summary_top_bottom(summary, size=RANKING_EDGE)
-    figure_lines, figure_page = _figures_page(cycle, summary, figures_page)
     return Dashboard(
         cycle=cycle,
-        summary=summary,
-        progress=_progress(cycle, summary, now),
-        level1=level1,
-        level2=level2,
-        grid=[_grid_row(line) for line in units.lines],
-        grid_page=Page(units.number, units.pages, units.total, units.per_page),
-        q=q.strip(),
-        units=[UnitLine(u.rate, u.vetoes, u.score, summary.complete) for u in ranking],
-        overdue=_slot_lines(summary, summary.overdue_ids, now),
-        overdue_total=summary.counts.overdue,
-        returned=_slot_lines(summary, summary.returned_ids, now),
-        returned_total=summary.returned,
-        figures=figure_lines,
-        figures_page=figure_page,
+        summary=cycle_summary(cycle, now=now),
+        now=now,
+        page=page,
+        q=q,
+        figures_page=figures_page,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from common.http import client_ip, content_disposition
@@ -56,7 +57,8 @@ def dashboard(request):
             q=request.GET.get("q", "")[:50],
             figures_page=request.GET.get("fpage", 1),
         )
-        context.update(dash=dash, charts=dashboard_charts(dash))
+        # Built only if a fragment that shows a chart is rendered (not taken from the cache).
+        context.update(dash=dash, charts=SimpleLazyObject(lambda: dashboard_charts(dash)))
         context["publication"] = cycle_publication(cycle=cycle)
     return render(request, "reports/dashboard.html", context)
 

@@ -119,6 +119,7 @@ class Summary:
     cycle_id: int
     pk: int
     revision: int
+    computed_at: datetime
     counts: SlotCounts
     statuses: dict[str, int]  # SlotStatus value → 任务数 in that state (不适用 left out)
     returned: int  # slots in 已退回 (the returned list's length)
@@ -127,15 +128,25 @@ class Summary:
     complete: bool
     level1_labels: dict[int, str]
     level2_labels: dict[int, str]
-    rows: list[SummaryRow]
+    rows_data: list[dict[str, Any]]  # parsed into `rows` when first read
     unit_count: int
     overdue_ids: list[int]  # the first LIST_LIMIT 逾期 slots, in table order
     returned_ids: list[int]  # the first LIST_LIMIT 已退回 slots, in table order
     figure_count: int  # slots shown in 数据指标同比 (CycleFigureSlot)
 
     @cached_property
+    def rows(self) -> list[SummaryRow]:
+        """The 三级指标 rows, in table order."""
+        return _rows(self.rows_data, self.level1_labels, self.level2_labels)
+
+    @cached_property
     def rows_by_indicator(self) -> dict[int, SummaryRow]:
         return {r.indicator_id: r for r in self.rows}
+
+    @property
+    def key(self) -> str:
+        """Names this computation of the figures (for caching what is rendered from it)."""
+        return f"{self.pk}.{self.revision}.{self.computed_at.timestamp()}"
 
     @property
     def score(self) -> ScoreFigures:
@@ -334,22 +345,18 @@ def summary_compute(cycle: Cycle, *, now: datetime) -> Computed:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _summary(*, cycle_id: int, pk: int, revision: int, data: dict[str, Any]) -> Summary:
-    level1_labels = {n: label for n, label in data["level1"]}
-    level2_labels = {n: label for n, label in data["level2"]}
-    rollup = data["rollup"]
-    base, bonus, total, vetoed, reasons, verdict = data["final"]
+def _rows(data: list[dict[str, Any]], level1: dict[int, str], level2: dict[int, str]):
     rows = []
-    for r in data["rows"]:
+    for r in data:
         status, score, scored, unscored, na = r["result"]
         rows.append(
             SummaryRow(
                 indicator_id=r["indicator_id"],
                 number=r["number"],
                 level1_number=r["level1"],
-                level1_label=level1_labels[r["level1"]],
+                level1_label=level1[r["level1"]],
                 level2_number=r["level2"],
-                level2_label=level2_labels[r["level2"]],
+                level2_label=level2[r["level2"]],
                 name=r["name"],
                 points=_dd(r["points"]),
                 method=r["method"],
@@ -361,10 +368,21 @@ def _summary(*, cycle_id: int, pk: int, revision: int, data: dict[str, Any]) -> 
                 ),
             )
         )
+    return rows
+
+
+def _summary(
+    *, cycle_id: int, pk: int, revision: int, computed_at: datetime, data: dict[str, Any]
+) -> Summary:
+    level1_labels = {n: label for n, label in data["level1"]}
+    level2_labels = {n: label for n, label in data["level2"]}
+    rollup = data["rollup"]
+    base, bonus, total, vetoed, reasons, verdict = data["final"]
     return Summary(
         cycle_id=cycle_id,
         pk=pk,
         revision=revision,
+        computed_at=computed_at,
         counts=SlotCounts(*data["counts"]),
         statuses=data["statuses"],
         returned=data["returned"],
@@ -377,7 +395,7 @@ def _summary(*, cycle_id: int, pk: int, revision: int, data: dict[str, Any]) -> 
         complete=data["complete"],
         level1_labels=level1_labels,
         level2_labels=level2_labels,
-        rows=rows,
+        rows_data=data["rows"],
         unit_count=data["unit_count"],
         overdue_ids=data["overdue_ids"],
         returned_ids=data["returned_ids"],
@@ -432,7 +450,13 @@ def cycle_summary(cycle: Cycle, *, now: datetime | None = None) -> Summary:
         data=row["data"],
         now=now,
     ):
-        return _summary(cycle_id=cycle.pk, pk=row["pk"], revision=row["revision"], data=row["data"])
+        return _summary(
+            cycle_id=cycle.pk,
+            pk=row["pk"],
+            revision=row["revision"],
+            computed_at=row["computed_at"],
+            data=row["data"],
+        )
     return summary_refresh(cycle, now=now)
 
 
@@ -486,7 +510,13 @@ def summary_refresh(cycle: Cycle, *, now: datetime | None = None) -> Summary:
             CycleFigureSlot(summary=locked, slot_id=pk, position=i)
             for i, pk in enumerate(computed.figure_slots)
         )
-    return _summary(cycle_id=cycle.pk, pk=locked.pk, revision=locked.revision, data=locked.data)
+    return _summary(
+        cycle_id=cycle.pk,
+        pk=locked.pk,
+        revision=locked.revision,
+        computed_at=locked.computed_at,
+        data=locked.data,
+    )
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
@@ -57,11 +58,14 @@ def cycle_results(request, pk: int):
         "cycle": cycle,
         "results": summary,
         "adjustments": adjustments,
-        "tree": tree(
-            summary.rows,
-            lambda row: row.item,
-            summary.rollup.level1,
-            summary.rollup.level2,
+        # Built only when the indicator table is rendered, not taken from its fragment cache.
+        "tree": SimpleLazyObject(
+            lambda: tree(
+                summary.rows,
+                lambda row: row.item,
+                summary.rollup.level1,
+                summary.rollup.level2,
+            )
         ),
         "total": summary.rollup.total,
         "total_pct": pct(summary.rollup.total.rate),
