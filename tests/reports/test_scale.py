@@ -104,3 +104,24 @@ def test_the_first_screen_shows_one_page_of_units(client, leader_user, cycle):
     results = client.get(reverse("scoring:cycle_results", args=[cycle.pk]))
     assert results.content.decode().count('<tr data-unit="') == 20
     assert len(results.context["units"]) == 20
+
+
+def test_the_cached_page_follows_a_score_change(client, leader_user, office_user, cycle):
+    """The rendered fragments are keyed by the roll-up they came from: a change shows at once."""
+    from decimal import Decimal
+
+    from scoring.models import CycleIndicator
+    from scoring.review.services import score_record, submission_approve
+
+    client.force_login(leader_user)
+    url = reverse("reports:dashboard")
+    cache.clear()
+    assert '<strong id="total-earned">0.00</strong>' in client.get(url).content.decode()
+    slot = Slot.objects.get(cycle=cycle, status=SlotStatus.SUBMITTED)
+    CycleIndicator.objects.filter(cycle=cycle, indicator_id=slot.indicator_id).update(
+        points=Decimal("4"), method="direct"
+    )
+    submission_approve(slot=slot, actor=office_user)
+    score_record(slot=slot, actor=office_user, direct=Decimal("3"), comment="较好。")
+    body = client.get(url).content.decode()
+    assert '<strong id="total-earned">3.00</strong>' in body
