@@ -145,7 +145,10 @@ def event_record(
     data = data or {}
     if action in SLOT_SCORE_ACTIONS:
         data = _correction_mark(slot.cycle_id, data)
-    figures_changed(slot.cycle_id)
+    # A draft saved again changes nothing the figures read (they count states, scores,
+    # deadlines and submitted versions, never a draft's content); reporters save often.
+    if not (action == EventAction.SAVED and from_status == to_status):
+        figures_changed(slot.cycle_id)
     return SubmissionEvent.objects.create(
         slot=slot,
         action=action,

@@ -167,6 +167,23 @@ def test_a_stale_summary_is_not_served(demo):
     assert after.revision > before.revision
 
 
+def test_saving_a_draft_again_keeps_the_summary(demo):
+    """草稿 → 草稿 changes no figure: no recompute; 未填报 → 草稿 does change the counts."""
+    from scoring.submissions.services import DraftInput, submission_save_draft
+
+    draft = Slot.objects.filter(cycle=demo, status=SlotStatus.DRAFT).select_related("unit")[0]
+    reporter = User.objects.get(username=draft.unit.code)
+    assert_stored_equals_fresh(demo)
+    before = revision(demo)
+    submission_save_draft(slot=draft, actor=reporter, draft=DraftInput(text="补充了说明。"))
+    assert revision(demo) == before
+    assert_stored_equals_fresh(demo)
+    unstarted = Slot.objects.filter(cycle=demo, status=SlotStatus.NOT_STARTED, unit=draft.unit)[0]
+    submission_save_draft(slot=unstarted, actor=reporter, draft=DraftInput(text="开始填写。"))
+    assert revision(demo) > before
+    assert_stored_equals_fresh(demo)
+
+
 def test_a_passed_deadline_expires_the_summary(demo):
     """逾期 changes when the deadline passes, with no write at all."""
     now = timezone.now()
