@@ -58,7 +58,11 @@ def dashboard_charts(dash: selectors.Dashboard) -> dict[str, str]:
                 )
                 for line in dash.units
             ],
-            title="责任单位得分率",
+            title=(
+                f"责任单位得分率（前 {selectors.RANKING_EDGE} 名与后 {selectors.RANKING_EDGE} 名）"
+                if dash.ranking_gap
+                else "责任单位得分率"
+            ),
             legend="得分率",
             scale_max=100,
             axis_suffix="%",

@@ -1,10 +1,11 @@
 """Reads for 领导看板 (the year-over-year comparison is in reports.comparison).
 
-Every score and 得分率 here comes from scoring.results.cycle_results (the same numbers the
-Excel report prints) or from scoring.calculations applied to the same inputs, and every count
-and rate from scoring.results.figures (the one definition of each figure); this module only
-gathers and regroups. Each public function runs a fixed number of queries, whatever the
-number of units, indicators or submissions.
+Every score, 得分率, count and rate here comes from the cycle's stored roll-up
+(scoring.results.summary), which holds what scoring.results.cycle_results and
+scoring.results.figures compute (the same numbers the Excel report prints), with the first
+slots of the 逾期 and 已退回 lists. This module only gathers and regroups, and
+pages every list that grows with the units, so each public function runs a fixed number of
+queries and renders a fixed amount, whatever the number of units or submissions.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -36,13 +38,25 @@ from scoring.results.figures import (  # noqa: F401  (percent and share: public 
     percent,
     share,
 )
-from scoring.results.selectors import CycleResults, IndicatorRow, cycle_results, slot_item_status
+from scoring.results.summary import (
+    LIST_LIMIT,
+    Summary,
+    UnitPage,
+    UnitSummary,
+    cycle_summary,
+    summary_figure_slot_ids,
+    summary_top_bottom,
+    summary_units,
+)
 
 # figure_rows' own arithmetic (ratio, trailing zeros), reused so the numbers cannot drift.
 from scoring.submissions.figures import FigureRow, figure_rows_from
 from scoring.submissions.selectors import days_left
 
-OVERDUE_LIST_LIMIT = 100
+OVERDUE_LIST_LIMIT = RETURNED_LIST_LIMIT = LIST_LIMIT  # kept in the stored roll-up
+GRID_PAGE_SIZE = 20  # units per page of the unit × 一级 grids
+RANKING_EDGE = 10  # the ranking shows this many units from the top and from the bottom
+FIGURES_PAGE_SIZE = 20  # slots per page of 数据指标同比
 
 
 def heat(rate: Decimal | None) -> str:
@@ -250,19 +264,161 @@ class UnitLine:
         return figures.rank_text(self.rate.rank, complete=self.complete)
 
 
-@dataclass
+@dataclass(frozen=True)
+class Page:
+    """Where a paged list is: page `number` of `pages`, `total` items in all."""
+
+    number: int
+    pages: int
+    total: int
+    per_page: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * self.per_page
+
+
+def page_of(total: int, value: object, per_page: int) -> Page:
+    """The page a query-string value names among `total` items (bad or too large → clamped)."""
+    pages = max(1, -(-total // per_page))
+    try:
+        number = int(str(value))
+    except ValueError:
+        number = 1
+    return Page(min(max(1, number), pages), pages, total, per_page)
+
+
 class Dashboard:
-    cycle: Cycle
-    results: CycleResults
-    progress: Progress
-    level1: list[LevelScore]
-    level2: list[LevelScore]
-    grid: list[GridRow]
-    units: list[UnitLine]
-    overdue: list[SlotLine]
-    overdue_total: int
-    returned: list[SlotLine]
-    figures: list[FigureLine]
+    """What 领导看板 shows: every count and rate from the cycle's stored roll-up
+    (scoring.results.summary, computed by the one definition of each figure), and of the
+    lists only one page each, so its cost does not grow with the number of units.
+
+    Each part is read when first used: a part the page takes from its fragment cache (keyed
+    by the summary it was rendered from) costs nothing.
+    """
+
+    def __init__(
+        self,
+        *,
+        cycle: Cycle,
+        summary: Summary,
+        now: datetime,
+        page: object = 1,
+        q: str = "",
+        figures_page: object = 1,
+    ):
+        self.cycle = cycle
+        self.summary = summary
+        self.now = now
+        self.q = q.strip()
+        self._page = page
+        self._figures_page = figures_page
+
+    @cached_property
+    def progress(self) -> Progress:
+        return _progress(self.cycle, self.summary, self.now)
+
+    @cached_property
+    def _levels(self) -> tuple[list[LevelScore], list[LevelScore]]:
+        return _levels(self.summary)
+
+    @property
+    def level1(self) -> list[LevelScore]:
+        return self._levels[0]
+
+    @property
+    def level2(self) -> list[LevelScore]:
+        return self._levels[1]
+
+    @cached_property
+    def _unit_page(self) -> UnitPage:
+        return summary_units(self.summary, page=self._page, per_page=GRID_PAGE_SIZE, q=self.q)
+
+    @property
+    def grid(self) -> list[GridRow]:
+        """One page of units, in ranking order, matching `q`."""
+        return [_grid_row(line) for line in self._unit_page.lines]
+
+    @property
+    def grid_page(self) -> Page:
+        u = self._unit_page
+        return Page(u.number, u.pages, u.total, u.per_page)
+
+    @cached_property
+    def units(self) -> list[UnitLine]:
+        """The ranking's first and last RANKING_EDGE lines (every line when there are few)."""
+        return [
+            UnitLine(u.rate, u.vetoes, u.score, self.summary.complete)
+            for u in summary_top_bottom(self.summary, size=RANKING_EDGE)
+        ]
+
+    @cached_property
+    def overdue(self) -> list[SlotLine]:
+        return _slot_lines(self.summary, self.summary.overdue_ids, self.now)
+
+    @property
+    def overdue_total(self) -> int:
+        return self.summary.counts.overdue
+
+    @cached_property
+    def returned(self) -> list[SlotLine]:
+        return _slot_lines(self.summary, self.summary.returned_ids, self.now)
+
+    @property
+    def returned_total(self) -> int:
+        return self.summary.returned
+
+    @cached_property
+    def _figures(self) -> tuple[list[FigureLine], Page]:
+        return _figures_page(self.cycle, self.summary, self._figures_page)
+
+    @property
+    def figures(self) -> list[FigureLine]:
+        """One page of 数据指标同比."""
+        return self._figures[0]
+
+    @property
+    def figures_page(self) -> Page:
+        return self._figures[1]
+
+    @property
+    def cache_key(self) -> str:
+        """What the page's cached fragments vary on, with the raw ?page= and ?fpage=."""
+        return self.summary.key
+
+    @property
+    def lists_key(self) -> str:
+        """The 逾期 and 已退回 lists also change with the days overdue, as time passes."""
+        return f"{self.summary.key}:{','.join(str(line.days_over) for line in self.overdue)}"
+
+    @property
+    def page_param(self) -> str:
+        return str(self._page)[:20]
+
+    @property
+    def figures_page_param(self) -> str:
+        return str(self._figures_page)[:20]
+
+    @property
+    def results(self) -> Summary:
+        """rollup and final, as cycle_results has them."""
+        return self.summary
 
     @property
     def published(self) -> bool:
@@ -270,7 +426,7 @@ class Dashboard:
 
     @property
     def score(self) -> ScoreFigures:
-        return figures.total_figures(self.results)
+        return self.summary.score
 
     @property
     def definitions(self) -> dict[str, str]:
@@ -280,106 +436,23 @@ class Dashboard:
     def overdue_hidden(self) -> int:
         return self.overdue_total - len(self.overdue)
 
+    @property
+    def returned_hidden(self) -> int:
+        return self.returned_total - len(self.returned)
 
-def _effective_deadline(slot: Slot, cycle: Cycle) -> datetime:
-    # cycle_results loads slots without their cycle; give each the one we hold so the
-    # model's own rule (Slot.effective_deadline) applies without a query per slot.
-    slot.cycle = cycle
-    return slot.effective_deadline
+    @property
+    def unit_count(self) -> int:
+        return self.summary.unit_count
 
+    @property
+    def ranking_gap(self) -> int:
+        """Units between the top and the bottom lines that the ranking leaves out."""
+        return self.summary.unit_count - len(self.units)
 
-def _unit_slots(rows: list[IndicatorRow]) -> list[calc.UnitSlot]:
-    """The same UnitSlot inputs cycle_results passes to calc.unit_rates."""
-    return [
-        calc.UnitSlot(
-            unit=s.unit.name, points=r.item.points, status=slot_item_status(s), score=s.score
-        )
-        for r in rows
-        for s in r.slots
-    ]
-
-
-def _rate_by_unit(rows: list[IndicatorRow]) -> dict[str, Decimal | None]:
-    return {u.unit: u.rate for u in calc.unit_rates(_unit_slots(rows))}
-
-
-def _levels(results: CycleResults) -> tuple[list[LevelScore], list[LevelScore]]:
-    labels1: dict[int, str] = {}
-    labels2: dict[int, str] = {}
-    for row in results.rows:
-        labels1.setdefault(row.item.level1_number, row.item.level1_label)
-        labels2.setdefault(row.item.level2_number, row.item.level2_label)
-    level1 = [LevelScore(n, labels1[n], s) for n, s in results.rollup.level1.items()]
-    level2 = [LevelScore(n, labels2[n], s) for n, s in results.rollup.level2.items()]
-    return level1, level2
-
-
-def _grid(results: CycleResults, level1: list[LevelScore]) -> list[GridRow]:
-    """Units (in the order of cycle_results' ranking) × 一级 indicators."""
-    rows_by_level1: dict[int, list[IndicatorRow]] = {}
-    for row in results.rows:
-        rows_by_level1.setdefault(row.item.level1_number, []).append(row)
-    rates = {n: _rate_by_unit(rows) for n, rows in rows_by_level1.items()}
-    counts: dict[tuple[str, int], list[int]] = {}  # (unit, 一级 or 0 for all) -> [slots, completed]
-    for row in results.rows:
-        for slot in row.slots:
-            for key in ((slot.unit.name, row.item.level1_number), (slot.unit.name, 0)):
-                tally = counts.setdefault(key, [0, 0])
-                if not slot.not_applicable:
-                    tally[0] += 1
-                    tally[1] += figures.slot_is_reported(slot)
-
-    def cell(unit: str, level: int, rate: Decimal | None) -> GridCell:
-        slots, completed = counts.get((unit, level), (0, 0))
-        return GridCell(slots, completed, rate=rate)
-
-    grid = []
-    for unit in results.units:
-        cells = [
-            cell(unit.unit, level.number, rates[level.number].get(unit.unit)) for level in level1
-        ]
-        grid.append(GridRow(unit.unit, cells, cell(unit.unit, 0, unit.rate)))
-    return grid
-
-
-def _progress(cycle: Cycle, slots: list[Slot], now: datetime) -> Progress:
-    for slot in slots:
-        _effective_deadline(slot, cycle)
-    by_status: dict[str, int] = {}
-    for slot in slots:
-        if not slot.not_applicable:  # 不适用 is not a task (figures.TASKS)
-            by_status[slot.status] = by_status.get(slot.status, 0) + 1
-    return Progress(
-        counts=figures.slot_counts(
-            slots, first_submitted=figures.cycle_first_submissions(cycle), now=now
-        ),
-        statuses=[StatusCount(s.value, s.label, by_status.get(s.value, 0)) for s in SlotStatus],
-        deadline=cycle.deadline,
-        days_left=days_left(cycle.deadline, now),
-    )
-
-
-def _slot_lists(
-    cycle: Cycle, results: CycleResults, now: datetime
-) -> tuple[list[SlotLine], list[SlotLine]]:
-    overdue: list[SlotLine] = []
-    returned: list[SlotLine] = []
-    for row in results.rows:
-        for slot in row.slots:
-            deadline = _effective_deadline(slot, cycle)
-            line = SlotLine(
-                slot=slot,
-                number=row.item.number,
-                indicator=row.item.name,
-                unit=slot.unit.name,
-                deadline=deadline,
-                days_over=figures.days_overdue(slot, now) if deadline < now else 0,
-            )
-            if figures.slot_is_overdue(slot, now, deadline=deadline):
-                overdue.append(line)
-            if slot.status == SlotStatus.RETURNED:
-                returned.append(line)
-    return overdue, returned
+    @property
+    def ranking_split(self) -> int:
+        """Index in `units` where the bottom lines start (0: nothing left out)."""
+        return RANKING_EDGE if self.ranking_gap else 0
 
 
 def latest_figures(versions, key) -> dict[object, tuple[int, dict[str, Decimal]]]:
@@ -410,66 +483,128 @@ def versions_with_figures(cycle_id: int, indicator_ids) -> list[Mapping[str, Any
     )
 
 
-def _figures(cycle: Cycle, results: CycleResults) -> list[FigureLine]:
-    """Each slot of an indicator with figures: its latest submitted values (drafts are the
-    unit's own business) against the same unit's latest values in the previous cycle."""
-    fields = cycle_fields(cycle)
-    if not fields:
-        return []
-    current = latest_figures(
-        versions_with_figures(cycle.pk, list(fields)), key=lambda r: r["slot_id"]
+# What the lists and 数据指标同比 read of a slot (Slot.effective_deadline needs the cycle's).
+SLOT_LINE_FIELDS = (
+    "id",
+    "indicator_id",
+    "unit_id",
+    "status",
+    "deadline_extension",
+    "return_reason",
+    "returned_by_office",
+    "not_applicable",
+    "cycle__id",
+    "cycle__deadline",
+    "unit__id",
+    "unit__name",
+)
+
+
+def _slots_in_order(summary: Summary, ids: list[int]) -> list[Slot]:
+    """The slots `ids` (one query), in that order."""
+    by_pk = Slot.objects.select_related("cycle", "unit").only(*SLOT_LINE_FIELDS).in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def _slot_line(summary: Summary, slot: Slot, now: datetime) -> SlotLine:
+    row = summary.rows_by_indicator[slot.indicator_id]
+    deadline = slot.effective_deadline
+    return SlotLine(
+        slot=slot,
+        number=row.number,
+        indicator=row.name,
+        unit=slot.unit.name,
+        deadline=deadline,
+        days_over=figures.days_overdue(slot, now) if deadline < now else 0,
     )
-    previous = {}
-    if cycle.previous_id:
-        previous = latest_figures(
-            versions_with_figures(cycle.previous_id, list(fields)),
-            key=lambda r: (r["slot__indicator_id"], r["slot__unit_id"]),
-        )
+
+
+def _slot_lines(summary: Summary, ids: list[int], now: datetime) -> list[SlotLine]:
+    return [_slot_line(summary, slot, now) for slot in _slots_in_order(summary, ids)]
+
+
+def _levels(summary: Summary) -> tuple[list[LevelScore], list[LevelScore]]:
+    level1 = [LevelScore(n, summary.level1_labels[n], s) for n, s in summary.rollup.level1.items()]
+    level2 = [LevelScore(n, summary.level2_labels[n], s) for n, s in summary.rollup.level2.items()]
+    return level1, level2
+
+
+def _progress(cycle: Cycle, summary: Summary, now: datetime) -> Progress:
+    return Progress(
+        counts=summary.counts,
+        statuses=[
+            StatusCount(s.value, s.label, summary.statuses.get(s.value, 0)) for s in SlotStatus
+        ],
+        deadline=cycle.deadline,
+        days_left=days_left(cycle.deadline, now),
+    )
+
+
+def _grid_row(line: UnitSummary) -> GridRow:
+    return GridRow(
+        line.rate.unit,
+        [GridCell(slots, completed, rate) for slots, completed, rate in line.cells],
+        GridCell(*line.total),
+    )
+
+
+def _figures_page(cycle: Cycle, summary: Summary, page: object) -> tuple[list[FigureLine], Page]:
+    """One page of 数据指标同比: each listed slot's latest submitted values (drafts are the
+    unit's own business) against the same unit's latest values in the previous cycle."""
+    where = page_of(summary.figure_count, page, FIGURES_PAGE_SIZE)
+    if not summary.figure_count:
+        return [], where
+    ids = summary_figure_slot_ids(summary, start=where.start, stop=where.start + where.per_page)
+    slots = _slots_in_order(summary, ids)
+    fields = cycle_fields(cycle)
+    current = latest_figures(
+        SubmissionVersion.objects.filter(slot__in=ids).values("slot_id", "number", "figures"),
+        key=lambda r: r["slot_id"],
+    )
+    # Asked even without a previous cycle (it then finds nothing): the same queries every time.
+    previous = latest_figures(
+        SubmissionVersion.objects.filter(
+            slot__cycle_id=cycle.previous_id or 0,  # no cycle has id 0
+            slot__indicator_id__in={s.indicator_id for s in slots},
+            slot__unit_id__in={s.unit_id for s in slots},
+        ).values("slot__indicator_id", "slot__unit_id", "number", "figures"),
+        key=lambda r: (r["slot__indicator_id"], r["slot__unit_id"]),
+    )
     lines = []
-    for row in results.rows:
-        item_fields = fields.get(row.item.indicator_id)
-        if not item_fields:
-            continue
-        for slot in row.slots:
-            version, values = current.get(slot.pk, (None, {}))
-            _, last = previous.get((slot.indicator_id, slot.unit_id), (None, {}))
-            if version is None and not last:
-                continue
-            lines.append(
-                FigureLine(
-                    number=row.item.number,
-                    indicator=row.item.name,
-                    unit=slot.unit.name,
-                    slot=slot,
-                    version=version,
-                    rows=figure_rows_from(item_fields, values, last),
-                )
+    for slot in slots:
+        row = summary.rows_by_indicator[slot.indicator_id]
+        version, values = current.get(slot.pk, (None, {}))
+        _, last = previous.get((slot.indicator_id, slot.unit_id), (None, {}))
+        lines.append(
+            FigureLine(
+                number=row.number,
+                indicator=row.name,
+                unit=slot.unit.name,
+                slot=slot,
+                version=version,
+                rows=figure_rows_from(fields.get(slot.indicator_id, []), values, last),
             )
-    return lines
+        )
+    return lines, where
 
 
-def dashboard_for_cycle(*, cycle: Cycle, now: datetime | None = None) -> Dashboard:
-    """Everything 领导看板 shows for `cycle`, in a fixed number of queries (about eight)."""
+def dashboard_for_cycle(
+    *,
+    cycle: Cycle,
+    now: datetime | None = None,
+    page: object = 1,
+    q: str = "",
+    figures_page: object = 1,
+) -> Dashboard:
+    """领导看板 for `cycle`: the stored roll-up, one page of units (matching `q`), the top
+    and bottom of the ranking, the first 逾期 and 已退回 slots and one page of figures, in a
+    fixed number of queries whatever the number of units."""
     now = now or timezone.now()
-    results = cycle_results(cycle)
-    slots = [slot for row in results.rows for slot in row.slots]
-    level1, level2 = _levels(results)
-    overdue, returned = _slot_lists(cycle, results, now)
-    by_unit = figures.unit_figures(results)
-    complete = figures.results_complete(results)
     return Dashboard(
         cycle=cycle,
-        results=results,
-        progress=_progress(cycle, slots, now),
-        level1=level1,
-        level2=level2,
-        grid=_grid(results, level1),
-        units=[
-            UnitLine(u, results.unit_vetoes.get(u.unit, []), by_unit[u.unit], complete)
-            for u in results.units
-        ],
-        overdue=overdue[:OVERDUE_LIST_LIMIT],
-        overdue_total=len(overdue),
-        returned=returned,
-        figures=_figures(cycle, results),
+        summary=cycle_summary(cycle, now=now),
+        now=now,
+        page=page,
+        q=q,
+        figures_page=figures_page,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from common.http import client_ip, content_disposition
@@ -39,15 +40,25 @@ def _pick(cycles: list[Cycle], value: str | None, default: Cycle | None) -> Cycl
 @login_required
 @require_GET
 def dashboard(request):
-    """领导看板: progress, completion and scores of one cycle (?cycle=<pk>, default current)."""
+    """领导看板: progress, completion and scores of one cycle (?cycle=<pk>, default current);
+    the unit grids are paged (?page=) and searched by unit name (?q=), 数据指标同比 paged
+    (?fpage=)."""
     require_reader(request, message=NOT_FOUND)
     cycles = selectors.cycles_for_reports()
     current = cycle_current()
+    # The same object as in `cycles`, whose previous cycle is already loaded.
+    current = next((c for c in cycles if current and c.pk == current.pk), current)
     cycle = _pick(cycles, request.GET.get("cycle"), current)
     context = {"cycles": cycles, "cycle": cycle, "can_download": user_is_office(request.user)}
     if cycle is not None:
-        dash = selectors.dashboard_for_cycle(cycle=cycle)
-        context.update(dash=dash, charts=dashboard_charts(dash))
+        dash = selectors.dashboard_for_cycle(
+            cycle=cycle,
+            page=request.GET.get("page", 1),
+            q=request.GET.get("q", "")[:50],
+            figures_page=request.GET.get("fpage", 1),
+        )
+        # Built only if a fragment that shows a chart is rendered (not taken from the cache).
+        context.update(dash=dash, charts=SimpleLazyObject(lambda: dashboard_charts(dash)))
         context["publication"] = cycle_publication(cycle=cycle)
     return render(request, "reports/dashboard.html", context)
 

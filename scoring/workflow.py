@@ -6,6 +6,7 @@ ensure_allowed for a unit's submission (Slot), CYCLE_TRANSITIONS with cycle_chec
 cycle_actions_from for the cycle."""
 
 from django.db import transaction
+from django.db.models import F
 
 from common.errors import DomainError
 from scoring.models import (
@@ -81,6 +82,17 @@ def _correction_mark(cycle: Cycle | int, data: dict) -> dict:
     return {**data, "correction": True, "after_publication": published}
 
 
+def figures_changed(cycle: Cycle | int) -> None:
+    """Mark the cycle's stored roll-up (CycleSummary) out of date, in the caller's transaction.
+
+    Every audit writer below calls it, so each change that is audited (every state, score,
+    scheme, deadline, adjustment and publication change) also invalidates the figures; a
+    change that is not audited through them must call it itself.
+    """
+    cycle_id = cycle if isinstance(cycle, int) else cycle.pk
+    Cycle.objects.filter(pk=cycle_id).update(figures_revision=F("figures_revision") + 1)
+
+
 def cycle_event(
     *,
     cycle: Cycle,
@@ -95,6 +107,7 @@ def cycle_event(
     data = data or {}
     if action in CYCLE_SCORE_ACTIONS:
         data = _correction_mark(cycle, data)
+    figures_changed(cycle)
     return CycleEvent.objects.create(
         cycle=cycle,
         action=action,
@@ -132,6 +145,10 @@ def event_record(
     data = data or {}
     if action in SLOT_SCORE_ACTIONS:
         data = _correction_mark(slot.cycle_id, data)
+    # A draft saved again changes nothing the figures read (they count states, scores,
+    # deadlines and submitted versions, never a draft's content); reporters save often.
+    if not (action == EventAction.SAVED and from_status == to_status):
+        figures_changed(slot.cycle_id)
     return SubmissionEvent.objects.create(
         slot=slot,
         action=action,

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 
 from common.errors import DomainError
 from indicators.selectors import (
@@ -40,6 +40,7 @@ from scoring.workflow import (
     cycle_check_allowed,
     cycle_event,
     cycle_publications,
+    figures_changed,
 )
 from units.models import Unit
 
@@ -284,6 +285,8 @@ def _slot_audit(*, cycle: Cycle, action: CycleAction, actor, rows: list[dict]) -
     CycleEvent.objects.bulk_create(
         CycleEvent(cycle=cycle, action=action, actor=actor, data=row) for row in rows
     )
+    if rows:
+        figures_changed(cycle)
 
 
 @transaction.atomic
@@ -363,6 +366,8 @@ def _slot_ref(slot: Slot) -> dict:
 def slots_sync_on_catalogue_change(sender, *, actor=None, **kwargs) -> None:
     """Receiver of common.signals.catalogue_changed: bring every open cycle in step."""
     slots_sync_open_cycles(actor=actor)
+    # Unit names and order are part of every cycle's stored figures (CycleSummary).
+    Cycle.objects.update(figures_revision=F("figures_revision") + 1)
 
 
 def slots_sync_open_cycles(*, actor=None) -> None:

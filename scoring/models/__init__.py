@@ -20,6 +20,7 @@ from scoring.models.slot import (
     SlotUserObjectPermission,
     SubmissionVersion,
 )
+from scoring.models.summary import CycleFigureSlot, CycleSummary, CycleUnitSummary
 
 __all__ = [
     "Adjustment",
@@ -35,6 +36,9 @@ __all__ = [
     "Cycle",
     "CycleDesignation",
     "CycleStatus",
+    "CycleFigureSlot",
+    "CycleSummary",
+    "CycleUnitSummary",
     "EventAction",
     "EvidenceFile",
     "EvidencePreview",

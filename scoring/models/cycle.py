@@ -52,6 +52,10 @@ class Cycle(models.Model):
         help_text="留空：指标得分取各责任单位得分的平均值；填 0.6：牵头单位占 60%，配合单位平均占 40%。",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # Bumped in the transaction of every change to an input of the cycle's figures (see
+    # scoring.workflow.figures_changed); the stored roll-up (CycleSummary) is current while its
+    # revision equals this one.
+    figures_revision = models.PositiveIntegerField("统计版本", default=0, editable=False)
 
     class Meta:
         verbose_name = "考核周期"

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
@@ -13,52 +14,69 @@ from common.formats import num, pct
 from common.forms import form_errors
 from common.http import client_ip
 from scoring.access import office_cycle, reader_cycle, user_is_office
-from scoring.models import AdjustmentKind
+from scoring.models import Adjustment, AdjustmentKind
 from scoring.results import figures
-from scoring.results import selectors as scoring_results
 from scoring.results.forms import AdjustmentForm, OverrideForm
 from scoring.results.services import adjustment_add, indicator_override
+from scoring.results.summary import cycle_summary, summary_units
 from scoring.scheme.selectors import tree
 from scoring.workflow import SCORING_OPEN
+
+UNITS_PER_PAGE = 20
 
 
 @login_required
 @require_GET
 def cycle_results(request, pk: int):
-    """Scores per indicator, 二级, 一级 and in total; bonus and vetoes; units by 得分率."""
+    """Scores per indicator, 二级, 一级 and in total; bonus and vetoes; units by 得分率.
+
+    Every number comes from the cycle's stored roll-up (scoring.results.summary); the 80
+    indicator rows are shown whole, the units a page at a time (?page=), searched by name
+    (?q=), so the page costs the same whatever the number of units.
+    """
     cycle = reader_cycle(request, pk)
-    results = scoring_results.cycle_results(cycle)
-    complete = figures.results_complete(results)
-    by_unit = figures.unit_figures(results)
+    summary = cycle_summary(cycle)
+    q = request.GET.get("q", "")[:50].strip()
+    unit_page = summary_units(
+        summary, page=request.GET.get("page", 1), per_page=UNITS_PER_PAGE, q=q
+    )
     units = [
         {
-            "rate": u,
-            "pct": by_unit[u.unit].rate_scored_text,
-            "rank": figures.rank_text(u.rank, complete=complete),
-            "vetoes": results.unit_vetoes.get(u.unit, []),
+            "rate": u.rate,
+            "pct": u.score.rate_scored_text,
+            "rank": figures.rank_text(u.rate.rank, complete=summary.complete),
+            "vetoes": u.vetoes,
         }
-        for u in results.units
+        for u in unit_page.lines
     ]
-    district = [a for a in results.adjustments if a.unit_id is None]
+    adjustments = list(Adjustment.objects.filter(cycle=cycle).select_related("unit", "created_by"))
+    district = [a for a in adjustments if a.unit_id is None]
     bonus_claimed = sum((a.points for a in district if a.kind == AdjustmentKind.BONUS), Decimal(0))
     is_office = user_is_office(request.user)
     can_adjust = is_office and cycle.status in SCORING_OPEN
     context = {
         "cycle": cycle,
-        "results": results,
-        "tree": tree(
-            results.rows,
-            lambda row: row.item,
-            results.rollup.level1,
-            results.rollup.level2,
+        "results": summary,
+        "adjustments": adjustments,
+        # Built only when the indicator table is rendered, not taken from its fragment cache.
+        "tree": SimpleLazyObject(
+            lambda: tree(
+                summary.rows,
+                lambda row: row.item,
+                summary.rollup.level1,
+                summary.rollup.level2,
+            )
         ),
-        "total": results.rollup.total,
-        "total_pct": pct(results.rollup.total.rate),
-        "score": figures.total_figures(results),
-        "final": results.final,
+        "total": summary.rollup.total,
+        "total_pct": pct(summary.rollup.total.rate),
+        "score": summary.score,
+        "final": summary.final,
         "bonus_claimed": bonus_claimed,
-        "bonus_capped": bonus_claimed > results.final.bonus,
+        "bonus_capped": bonus_claimed > summary.final.bonus,
         "units": units,
+        "unit_page": unit_page,
+        "unit_count": summary.unit_count,
+        "q": q,
         "is_office": is_office,
         "can_adjust": can_adjust,
         "override_form": OverrideForm(cycle=cycle) if can_adjust else None,
