@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scoring', '0008_cycle_action_choices'),
+        ('scoring', '0009_cycle_summary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
