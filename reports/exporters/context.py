@@ -49,6 +49,11 @@ class SummaryContext:
         return figures.cycle_first_submissions(self.cycle)
 
     @cached_property
+    def slots(self) -> dict[int, Slot]:
+        """Every slot of the cycle by id, as the results read them (with their units)."""
+        return {slot.pk: slot for row in self.results.rows for slot in row.slots}
+
+    @cached_property
     def counts(self) -> figures.SlotCounts:
         """The cycle's 任务数, 已提交, 已报送, 逾期 and 按时提交率, as the dashboard counts."""
         slots = [slot for row in self.results.rows for slot in row.slots]
