@@ -85,6 +85,7 @@ class TableSheet(SummarySheet):
         super().__init__(context)
         self._group_ends: list[int] = []  # the 合计 row of each 一级
         self._group_heights: list[float] = []  # printed height of each 一级's rows
+        self._comments: dict[int, str] = {}  # by indicator id: the same at every width tried
         self.columns = self._print_columns()
 
     def _print_columns(self) -> tuple[Column, ...]:
@@ -198,8 +199,14 @@ class TableSheet(SummarySheet):
             merge_keys=(("level1", item.level1_number), ("level2", item.level2_number)),
         )
 
+    def _comment(self, row: IndicatorRow) -> str:
+        comment = self._comments.get(row.item.indicator_id)
+        if comment is None:
+            comment = self._comments[row.item.indicator_id] = self._comment_of(row)
+        return comment
+
     @staticmethod
-    def _comment(row: IndicatorRow) -> str:
+    def _comment_of(row: IndicatorRow) -> str:
         if row.result.status is calc.IndicatorStatus.OVERRIDDEN:
             return f"调整理由：{row.item.override_reason}"
         said = [
