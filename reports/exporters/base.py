@@ -9,6 +9,8 @@ page numbers; and the draft mark in the first row and in the printed header and 
 
 The workbook is written in openpyxl's write-only mode: rows stream to a temporary file as they
 are produced, so a sheet of many thousand submissions never lives in memory as cell objects.
+Data rows are handed to it already serialized (sheetxml.py), with their formulas' results:
+building openpyxl's cell objects one value at a time was most of a large export's time.
 """
 
 from __future__ import annotations
