@@ -116,14 +116,11 @@ class Exporter:
 
         The base sizes rows to their wrapped text (styles.text_lines), up to Excel's largest
         row; merged columns span several rows and do not count."""
-        lines = max(
-            (
-                text_lines(value, column.width)
-                for i, (value, column) in enumerate(zip(values, self.columns, strict=True), 1)
-                if isinstance(value, str) and i not in self.merge_columns
-            ),
-            default=1,
-        )
+        lines = 1
+        merged = self.merge_columns
+        for i, (value, column) in enumerate(zip(values, self.columns, strict=True), 1):
+            if isinstance(value, str) and value and i not in merged:
+                lines = max(lines, text_lines(value, column.width))
         return min(MAX_ROW_HEIGHT, row_height(lines)) if lines > 1 else None
 
 
