@@ -12,13 +12,11 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from scoring.models import (
     Cycle,
     EventAction,
-    FigureField,
-    FigureValue,
     Slot,
     SubmissionEvent,
     SubmissionVersion,
@@ -46,17 +44,6 @@ def cycle_slots_in_table_order(cycle: Cycle) -> QuerySet[Slot]:
 def cycle_slots_by_unit(cycle: Cycle) -> QuerySet[Slot]:
     return Slot.objects.filter(cycle=cycle).order_by(
         "unit__display_order", "unit_id", "indicator__number"
-    )
-
-
-def cycle_slots_with_figures(cycle: Cycle) -> QuerySet[Slot]:
-    """Slots of indicators with figure fields that hold a submitted version or draft values."""
-    indicators = FigureField.objects.filter(cycle=cycle).values("indicator_id")
-    drafted = Exists(FigureValue.objects.filter(slot=OuterRef("pk")))
-    return (
-        cycle_slots_in_table_order(cycle)
-        .filter(indicator_id__in=indicators)
-        .filter(Q(current_version__gt=0) | drafted)
     )
 
 

@@ -44,8 +44,7 @@ class DetailSheet(SummarySheet):
         approved_by = reads.approvers(cycle)
         users = reads.reviewers(cycle)
         files = reads.current_files(cycle)
-        slots = reads.slots_in_order(reads.cycle_slots_in_table_order(cycle), self.context.slots)
-        for slot in slots:
+        for slot in self.context.table_order:
             item = self.context.items[slot.indicator_id]
             # The approver, and the scorer when someone else scored.
             reviewers = dict.fromkeys(
@@ -97,7 +96,12 @@ class FigureSheet(SummarySheet):
         versions = reads.current_figures(cycle, fields)
         drafts = cycle_draft_values(cycle.pk)
         previous = cycle_previous_values(cycle, fields)
-        slots = reads.slots_in_order(reads.cycle_slots_with_figures(cycle), self.context.slots)
+        # Slots of indicators with figure fields that hold a submitted version or a draft's values.
+        slots = (
+            s
+            for s in self.context.table_order
+            if s.indicator_id in fields and (s.current_version > 0 or s.pk in drafts)
+        )
         for slot in slots:
             item = self.context.items[slot.indicator_id]
             version = versions.get(slot.pk)
