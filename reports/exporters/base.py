@@ -116,11 +116,23 @@ class Exporter:
 
         The base sizes rows to their wrapped text (styles.text_lines), up to Excel's largest
         row; merged columns span several rows and do not count."""
-        lines = 1
+        return self.text_height(self.wrapped_texts(values))
+
+    def wrapped_texts(self, values: Sequence[Any]) -> list[tuple[int, str]]:
+        """(column index from 0, text) of the row's cells whose text sizes the row."""
         merged = self.merge_columns
-        for i, (value, column) in enumerate(zip(values, self.columns, strict=True), 1):
-            if isinstance(value, str) and value and i not in merged:
-                lines = max(lines, text_lines(value, column.width))
+        return [
+            (i, value)
+            for i, value in enumerate(values)
+            if isinstance(value, str) and value and i + 1 not in merged
+        ]
+
+    def text_height(self, texts: Sequence[tuple[int, str]]) -> float | None:
+        """row_height of a row holding `texts` (wrapped_texts), at the current column widths."""
+        lines = 1
+        columns = self.columns
+        for i, text in texts:
+            lines = max(lines, text_lines(text, columns[i].width))
         return min(MAX_ROW_HEIGHT, row_height(lines)) if lines > 1 else None
 
 

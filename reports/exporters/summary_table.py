@@ -87,6 +87,11 @@ class TableSheet(SummarySheet):
         self._group_heights: list[float] = []  # printed height of each 一级's rows
         # The rows before sizing: their values do not depend on the widths tried below.
         self._blocks, self._tail = self._layout()
+        self._texts = {  # by id of the row: what sizes it, at whatever widths
+            id(row): self.wrapped_texts(row.values)
+            for runs, total in self._blocks
+            for row in [total, *(r for run, _ in runs for r in run)]
+        }
         self.columns = self._print_columns()
 
     def _print_columns(self) -> tuple[Column, ...]:
@@ -113,7 +118,7 @@ class TableSheet(SummarySheet):
     def _heights(self, rows: list[Row], label: str, column: Column) -> list[float]:
         """The heights of `rows`, the last one taller if the merged `label` beside them needs
         more room than they have."""
-        heights = [self.row_height(r.values) or self.default_height for r in rows]
+        heights = [self.text_height(self._texts[id(r)]) or self.default_height for r in rows]
         needed = row_height(text_lines(label, column.width))
         heights[-1] += max(0.0, needed - sum(heights))
         return heights
@@ -124,7 +129,7 @@ class TableSheet(SummarySheet):
         self._group_heights = []
         for runs, total in self._blocks:
             heights = [self._heights(run, label, self.columns[1]) for run, label in runs]
-            total_height = self.row_height(total.values) or self.default_height
+            total_height = self.text_height(self._texts[id(total)]) or self.default_height
             measured.append((heights, total_height))
             self._group_heights.append(sum(map(sum, heights)) + total_height)
         return measured
