@@ -9,6 +9,8 @@ page numbers; and the draft mark in the first row and in the printed header and 
 
 The workbook is written in openpyxl's write-only mode: rows stream to a temporary file as they
 are produced, so a sheet of many thousand submissions never lives in memory as cell objects.
+Data rows are handed to it already serialized (sheetxml.py), with their formulas' results:
+building openpyxl's cell objects one value at a time was most of a large export's time.
 """
 
 from __future__ import annotations
@@ -17,11 +19,10 @@ import tempfile
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from io import BytesIO
 from typing import Any, ClassVar
 
-from openpyxl import Workbook
+from openpyxl import LXML, Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -30,7 +31,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from common import xlsx
 from common.formats import local
-from reports.exporters.cached import fill_cached_values
+from reports.exporters.cached import Formula, fill_cached_values
+from reports.exporters.sheetxml import RowSerializer
 from reports.exporters.styles import (
     DRAFT_FONT,
     HEADER_STYLE,
@@ -47,6 +49,9 @@ CREATOR = "产改考核"
 
 BANNER_ROW, TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
 MAX_ROW_HEIGHT = 409.0  # points: Excel's limit
+# Data rows go to the sheet as XML text (sheetxml.py) when openpyxl writes through et_xmlfile,
+# its pure-Python writer; with lxml installed it gets them as cells, as before.
+SERIALIZE_ROWS = not LXML
 
 
 @dataclass(frozen=True)
@@ -54,19 +59,6 @@ class Column:
     header: str
     width: float  # in characters; a CJK character is about 2
     kind: str = TEXT
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A formula the exporter builds from cell references (never from user text), and its value.
-
-    openpyxl stores formulas without a result. `cached` is written in as the cell's stored value,
-    so previews, phones and LibreOffice (which trusts the stored values of a file that says it
-    comes from Excel) show the number without recalculating. It must be what the formula gives.
-    """
-
-    text: str  # starts with "="
-    cached: Decimal | int | float | str
 
 
 @dataclass(frozen=True)
@@ -124,14 +116,23 @@ class Exporter:
 
         The base sizes rows to their wrapped text (styles.text_lines), up to Excel's largest
         row; merged columns span several rows and do not count."""
-        lines = max(
-            (
-                text_lines(value, column.width)
-                for i, (value, column) in enumerate(zip(values, self.columns, strict=True), 1)
-                if isinstance(value, str) and i not in self.merge_columns
-            ),
-            default=1,
-        )
+        return self.text_height(self.wrapped_texts(values))
+
+    def wrapped_texts(self, values: Sequence[Any]) -> list[tuple[int, str]]:
+        """(column index from 0, text) of the row's cells whose text sizes the row."""
+        merged = self.merge_columns
+        return [
+            (i, value)
+            for i, value in enumerate(values)
+            if isinstance(value, str) and value and i + 1 not in merged
+        ]
+
+    def text_height(self, texts: Sequence[tuple[int, str]]) -> float | None:
+        """row_height of a row holding `texts` (wrapped_texts), at the current column widths."""
+        lines = 1
+        columns = self.columns
+        for i, text in texts:
+            lines = max(lines, text_lines(text, columns[i].width))
         return min(MAX_ROW_HEIGHT, row_height(lines)) if lines > 1 else None
 
 
@@ -166,6 +167,38 @@ class _StreamingSheet(WriteOnlyWorksheet):
             CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row)
         )
 
+    def append_xml(self, row: str) -> None:
+        """Append a row already serialized as its ``<row>`` element (sheetxml.RowSerializer)."""
+        self._get_writer()
+        if self._rows is None:
+            self._rows = self._write_rows()
+            next(self._rows)
+        self._rows.send(_RowXml(row))
+
+    def _write_rows(self):
+        """openpyxl's own loop (WriteOnlyWorksheet._write_rows), taking serialized rows too."""
+        try:
+            xf = self._writer.xf.send(True)
+        except StopIteration:
+            self._already_saved()
+        with xf.element("sheetData"):
+            row_idx = 1
+            try:
+                while True:
+                    row = yield
+                    if isinstance(row, _RowXml):
+                        xf._file(row)  # et_xmlfile's raw write: the text is already XML
+                    else:
+                        self._writer.write_row(xf, self._values_to_row(row, row_idx), row_idx)
+                    row_idx += 1
+            except GeneratorExit:
+                pass
+        self._writer.xf.send(None)
+
+
+class _RowXml(str):
+    """A row's XML text, told apart from a list of values."""
+
 
 def render_workbook(exporters: Sequence[Exporter], *, title: str) -> XlsxFile:
     """Write the exporters' sheets, in order, into one workbook with formula results filled in."""
@@ -188,10 +221,13 @@ def render_workbook(exporters: Sequence[Exporter], *, title: str) -> XlsxFile:
             if not ws.closed:
                 ws.close()
         raise
+    out = BytesIO()
+    if not any(cached.values()):  # serialized rows carry their formulas' results
+        wb.save(out)
+        return XlsxFile(out.getvalue(), rows=rows)
     with tempfile.TemporaryFile() as raw:
         wb.save(raw)
         raw.seek(0)
-        out = BytesIO()
         # Sheet paths are assigned while saving.
         fill_cached_values(raw, out, {ws.path.lstrip("/"): cached[ws.title] for ws in sheets})
     return XlsxFile(out.getvalue(), rows=rows)
@@ -251,6 +287,11 @@ def _write_sheet(ws: _StreamingSheet, exporter: Exporter) -> tuple[dict[str, Any
     cached: dict[str, Any] = {}
     keys: dict[int, list[Hashable]] = {column: [] for column in exporter.merge_columns}
     row_number = FIRST_DATA_ROW
+    serializer = RowSerializer(ws, _letters(width)) if SERIALIZE_ROWS else None
+    row_styles = {
+        emphasis: [style_name(column.kind, emphasis) for column in exporter.columns]
+        for emphasis in (False, True)
+    }
     for row in exporter.rows():
         row = row if isinstance(row, Row) else Row(row)
         values = list(row.values)
@@ -262,16 +303,20 @@ def _write_sheet(ws: _StreamingSheet, exporter: Exporter) -> tuple[dict[str, Any
                 values[column - 1] = None  # shown once, at the top of the merged run
             run.append(key)
         height = row.height if row.height is not None else exporter.row_height(values)
-        if height is not None:  # write-only sheets take a row's height before the row
-            ws.row_dimensions[row_number].height = height
-        ws.append(
-            [
-                _cell(ws, value, column, row.emphasis, cached, f"{letter}{row_number}")
-                for value, column, letter in zip(
-                    values, exporter.columns, _letters(width), strict=True
-                )
-            ]
-        )
+        if serializer is not None:
+            styles = row_styles[row.emphasis]
+            ws.append_xml(serializer.row(row_number, [_value(v) for v in values], styles, height))
+        else:
+            if height is not None:  # write-only sheets take a row's height before the row
+                ws.row_dimensions[row_number].height = height
+            ws.append(
+                [
+                    _cell(ws, value, column, row.emphasis, cached, f"{letter}{row_number}")
+                    for value, column, letter in zip(
+                        values, exporter.columns, _letters(width), strict=True
+                    )
+                ]
+            )
         row_number += 1
     last_row = row_number - 1
     for column, run in keys.items():
@@ -286,15 +331,21 @@ def _letters(width: int) -> list[str]:
     return [get_column_letter(i) for i in range(1, width + 1)]
 
 
+def _value(value):
+    """What a cell holds for `value`: a Formula as it is, a datetime in the district's local
+    time (Excel has no time zones), anything else through common.xlsx.cell_value."""
+    if isinstance(value, Formula):
+        return value
+    if isinstance(value, datetime):
+        return local(value).replace(tzinfo=None, microsecond=0)
+    return xlsx.cell_value(value)
+
+
 def _cell(ws, value, column: Column, emphasis: bool, cached: dict, coordinate: str):
+    value = _value(value)
     if isinstance(value, Formula):
         cached[coordinate] = value.cached
         value = value.text
-    elif isinstance(value, datetime):
-        # Excel has no time zones: show the district's local time.
-        value = local(value).replace(tzinfo=None, microsecond=0)
-    else:
-        value = xlsx.cell_value(value)
     cell = WriteOnlyCell(ws, value=value)
     cell.style = style_name(column.kind, emphasis)
     return cell

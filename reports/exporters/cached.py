@@ -12,12 +12,26 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
 # Exactly what openpyxl 3.1 writes for a formula cell with no result (etree and lxml writers).
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f>(?:<v\s*/>|<v></v>)')
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula the exporter builds from cell references (never from user text), and its value.
+
+    openpyxl stores formulas without a result. `cached` is written in as the cell's stored value,
+    so previews, phones and LibreOffice (which trusts the stored values of a file that says it
+    comes from Excel) show the number without recalculating. It must be what the formula gives.
+    """
+
+    text: str  # starts with "="
+    cached: Decimal | int | float | str
 
 
 class CachedValueError(RuntimeError):
@@ -30,6 +44,15 @@ def _number(value: Decimal | int | float) -> str:
     return repr(value)
 
 
+def stored_result(value: Any) -> tuple[str, str]:
+    """(extra attributes of the ``<c>``, text of its ``<v>``) storing `value` as a result."""
+    if isinstance(value, str):
+        return ' t="str"', escape(value)
+    if isinstance(value, bool):
+        return ' t="b"', "1" if value else "0"
+    return "", _number(value)
+
+
 def fill_sheet(xml: bytes, values: dict[str, Any]) -> bytes:
     """The sheet XML with ``<v>`` set for each coordinate in `values` (str → ``t="str"``)."""
     filled: set[str] = set()
@@ -38,16 +61,8 @@ def fill_sheet(xml: bytes, values: dict[str, Any]) -> bytes:
         coordinate = match.group(1).decode()
         if coordinate not in values:
             return match.group(0)
-        value = values[coordinate]
-        attributes = match.group(2)
-        if isinstance(value, str):
-            attributes += b' t="str"'
-            text = escape(value)
-        elif isinstance(value, bool):
-            attributes += b' t="b"'
-            text = "1" if value else "0"
-        else:
-            text = _number(value)
+        extra, text = stored_result(values[coordinate])
+        attributes = match.group(2) + extra.encode()
         filled.add(coordinate)
         return b'<c r="%s"%s><f>%s</f><v>%s</v>' % (
             match.group(1),

@@ -10,6 +10,7 @@ from functools import cached_property
 from django.utils import timezone
 
 from common.formats import timestamp_text
+from reports.exporters import reads
 from reports.exporters.base import Exporter, Formula
 from scoring import calculations as calc
 from scoring.access import user_reads_everything
@@ -47,6 +48,16 @@ class SummaryContext:
     @cached_property
     def first_submitted(self) -> dict[int, datetime]:
         return figures.cycle_first_submissions(self.cycle)
+
+    @cached_property
+    def slots(self) -> dict[int, Slot]:
+        """Every slot of the cycle by id, as the results read them (with their units)."""
+        return {slot.pk: slot for row in self.results.rows for slot in row.slots}
+
+    @cached_property
+    def table_order(self) -> list[Slot]:
+        """The slots in the order of the district's table (indicator, lead first, unit)."""
+        return list(reads.slots_in_order(reads.cycle_slots_in_table_order(self.cycle), self.slots))
 
     @cached_property
     def counts(self) -> figures.SlotCounts:

@@ -1,41 +1,38 @@
-"""Reads for the summary's per-submission sheets, in chunks, so memory stays flat.
+"""Reads for the summary's per-submission sheets: a fixed number of queries per workbook.
 
-A cycle with 200 member units has thousands of slots; the sheets that list every slot read them
-a few hundred at a time, with a fixed number of queries per chunk.
+A cycle with 200 member units has thousands of slots. The slots themselves are the ones
+cycle_results already read (SummaryContext.slots); each sheet asks the database only for the
+order of its rows and reads what it adds to them (versions, approvers, files, figures) once for
+the whole cycle, as a few columns rather than as model objects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q, QuerySet
 
 from scoring.models import (
     Cycle,
     EventAction,
-    FigureField,
-    FigureValue,
     Slot,
     SubmissionEvent,
     SubmissionVersion,
 )
 from scoring.results.figures import cycle_first_submissions
 
-CHUNK = 500
 
+def slots_in_order(queryset: QuerySet[Slot], slots: Mapping[int, Slot]) -> Iterator[Slot]:
+    """The slots of `queryset`, in its order, as the already-read objects in `slots`.
 
-def slot_chunks(
-    cycle: Cycle, queryset: QuerySet[Slot], *, size: int = CHUNK
-) -> Iterator[list[Slot]]:
-    """The slots of `queryset` in its order, `size` at a time, with unit and scorer loaded."""
-    ids = list(queryset.values_list("pk", flat=True))
-    for start in range(0, len(ids), size):
-        chunk = ids[start : start + size]
-        by_pk = Slot.objects.select_related("unit", "scored_by").in_bulk(chunk)
-        slots = [by_pk[pk] for pk in chunk]
-        for slot in slots:
-            slot.cycle = cycle  # effective_deadline and figure_rows read it; no query per slot
-        yield slots
+    A slot created after the results were read is not in them, and not in any figure of the
+    workbook either; it is left out here too, so every sheet shows the same cycle."""
+    for pk in queryset.values_list("pk", flat=True):
+        slot = slots.get(pk)
+        if slot is not None:
+            yield slot
 
 
 def cycle_slots_in_table_order(cycle: Cycle) -> QuerySet[Slot]:
@@ -50,49 +47,54 @@ def cycle_slots_by_unit(cycle: Cycle) -> QuerySet[Slot]:
     )
 
 
-def cycle_slots_with_figures(cycle: Cycle) -> QuerySet[Slot]:
-    """Slots of indicators with figure fields that hold a submitted version or draft values."""
-    indicators = FigureField.objects.filter(cycle=cycle).values("indicator_id")
-    drafted = Exists(FigureValue.objects.filter(slot=OuterRef("pk")))
-    return (
-        cycle_slots_in_table_order(cycle)
-        .filter(indicator_id__in=indicators)
-        .filter(Q(current_version__gt=0) | drafted)
-    )
-
-
 # When each slot was first submitted: the one read of it, in scoring.results.figures.
 first_submissions = cycle_first_submissions
 
 
-def current_versions(slot_ids: list[int]) -> dict[int, SubmissionVersion]:
+def _current_versions(cycle: Cycle) -> QuerySet[SubmissionVersion]:
+    return SubmissionVersion.objects.filter(slot__cycle=cycle, number=F("slot__current_version"))
+
+
+def submitted_at(cycle: Cycle) -> dict[int, datetime]:
+    """Slot id → when its current version was submitted."""
+    return dict(_current_versions(cycle).values_list("slot_id", "submitted_at"))
+
+
+def current_figures(cycle: Cycle, indicator_ids) -> dict[int, tuple[int, dict]]:
+    """Slot id → (number, stored figures) of its current version, for the given indicators."""
     return {
-        v.slot_id: v
-        for v in SubmissionVersion.objects.filter(
-            slot_id__in=slot_ids, number=F("slot__current_version")
-        )
+        slot_id: (number, stored)
+        for slot_id, number, stored in _current_versions(cycle)
+        .filter(slot__indicator_id__in=list(indicator_ids))
+        .values_list("slot_id", "number", "figures")
     }
 
 
-def approvers(slot_ids: list[int]) -> dict[int, object]:
-    """Who last approved each slot (区产改办审核通过)."""
-    found: dict[int, object] = {}
-    for event in (
-        SubmissionEvent.objects.filter(slot_id__in=slot_ids, action=EventAction.APPROVED)
-        .select_related("actor")
+def approvers(cycle: Cycle) -> dict[int, int]:
+    """Slot id → the user id of who last approved it (区产改办审核通过)."""
+    return dict(
+        SubmissionEvent.objects.filter(slot__cycle=cycle, action=EventAction.APPROVED)
         .order_by("at", "id")
-    ):
-        found[event.slot_id] = event.actor
-    return found
+        .values_list("slot_id", "actor_id")
+    )
 
 
-def current_files(slot_ids: list[int]) -> dict[int, list[str]]:
-    """The original names of the evidence files in each slot's current version."""
+def reviewers(cycle: Cycle) -> dict[int, object]:
+    """User id → user, for everyone who approved or scored a slot of the cycle."""
+    approved = SubmissionEvent.objects.filter(
+        slot__cycle=cycle, action=EventAction.APPROVED
+    ).values("actor_id")
+    scored = Slot.objects.filter(cycle=cycle, scored_by__isnull=False).values("scored_by_id")
+    return get_user_model().objects.filter(Q(pk__in=approved) | Q(pk__in=scored)).in_bulk()
+
+
+def current_files(cycle: Cycle) -> dict[int, list[str]]:
+    """Slot id → the original names of the evidence files in its current version."""
     through = SubmissionVersion.files.through
     names: dict[int, list[str]] = {}
     for slot_id, name in (
         through.objects.filter(
-            submissionversion__slot_id__in=slot_ids,
+            submissionversion__slot__cycle=cycle,
             submissionversion__number=F("submissionversion__slot__current_version"),
         )
         .order_by("evidencefile_id")

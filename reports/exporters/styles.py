@@ -99,8 +99,13 @@ def text_lines(text: object, width: float) -> int:
     """Wrapped lines `text` takes in a column `width` digits wide (one or more)."""
     if text is None or text == "":
         return 1
+    return _lines(str(text), width)
+
+
+@lru_cache(maxsize=8192)  # 总表 tries each of its texts at several widths
+def _lines(text: str, width: float) -> int:
     usable = max(width - 1.5, 1.0)  # cell padding
-    return sum(max(1, math.ceil(text_width(line) / usable)) for line in str(text).split("\n"))
+    return sum(max(1, math.ceil(text_width(line) / usable)) for line in text.split("\n"))
 
 
 def row_height(lines: int) -> float:

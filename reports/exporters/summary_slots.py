@@ -11,7 +11,13 @@ from reports.exporters import reads
 from reports.exporters.base import Column
 from reports.exporters.context import SummarySheet, slot_score, user_display
 from reports.exporters.styles import CENTER, DATETIME, INTEGER, NUMBER, PERCENT, POINTS
-from scoring.submissions.figures import figure_rows
+from scoring.submissions.figures import (
+    cycle_draft_values,
+    cycle_figure_fields,
+    cycle_previous_values,
+    figure_rows_from,
+    stored_values,
+)
 
 
 class DetailSheet(SummarySheet):
@@ -34,36 +40,34 @@ class DetailSheet(SummarySheet):
 
     def rows(self) -> Iterator[list]:
         cycle = self.context.cycle
-        for chunk in reads.slot_chunks(cycle, reads.cycle_slots_in_table_order(cycle)):
-            ids = [slot.pk for slot in chunk]
-            versions = reads.current_versions(ids)
-            approved_by = reads.approvers(ids)
-            files = reads.current_files(ids)
-            for slot in chunk:
-                item = self.context.items[slot.indicator_id]
-                version = versions.get(slot.pk)
-                # The approver, and the scorer when someone else scored.
-                reviewers = dict.fromkeys(
-                    name
-                    for name in (
-                        user_display(approved_by.get(slot.pk)),
-                        user_display(slot.scored_by),
-                    )
-                    if name
+        submitted = reads.submitted_at(cycle)
+        approved_by = reads.approvers(cycle)
+        users = reads.reviewers(cycle)
+        files = reads.current_files(cycle)
+        for slot in self.context.table_order:
+            item = self.context.items[slot.indicator_id]
+            # The approver, and the scorer when someone else scored.
+            reviewers = dict.fromkeys(
+                name
+                for name in (
+                    user_display(users.get(approved_by.get(slot.pk))),
+                    user_display(users.get(slot.scored_by_id)),
                 )
-                yield [
-                    item.number,
-                    item.name,
-                    slot.unit.name,
-                    slot.role_label,
-                    slot.get_status_display(),
-                    slot.current_version or None,
-                    version.submitted_at if version else None,
-                    "、".join(reviewers),
-                    slot_score(slot),
-                    slot.score_comment,
-                    "\n".join(files.get(slot.pk, ())),
-                ]
+                if name
+            )
+            yield [
+                item.number,
+                item.name,
+                slot.unit.name,
+                slot.role_label,
+                slot.get_status_display(),
+                slot.current_version or None,
+                submitted.get(slot.pk),
+                "、".join(reviewers),
+                slot_score(slot),
+                slot.score_comment,
+                "\n".join(files.get(slot.pk, ())),
+            ]
 
 
 class FigureSheet(SummarySheet):
@@ -83,27 +87,43 @@ class FigureSheet(SummarySheet):
     auto_filter = True
 
     def rows(self) -> Iterator[list]:
-        """Submitted figures (the current version), or the draft's before a first submit."""
+        """Submitted figures (the current version), or the draft's before a first submit,
+        beside the same unit's values of last cycle, as figure_rows gives them."""
         cycle = self.context.cycle
-        for chunk in reads.slot_chunks(cycle, reads.cycle_slots_with_figures(cycle)):
-            versions = reads.current_versions([slot.pk for slot in chunk])
-            for slot in chunk:
-                item = self.context.items[slot.indicator_id]
-                version = versions.get(slot.pk)
-                figures = figure_rows(slot=slot, version=version)
-                if all(f.value is None for f in figures):
-                    continue
-                source = f"第 {version.number} 版" if version else "草稿"
-                for figure in figures:
-                    growth = figure.growth
-                    yield [
-                        item.number,
-                        item.name,
-                        slot.unit.name,
-                        figure.field.label,
-                        figure.field.measure,
-                        figure.value,
-                        figure.previous,
-                        None if growth is None else growth / 100,
-                        source,
-                    ]
+        fields = cycle_figure_fields(cycle.pk)
+        if not fields:
+            return
+        versions = reads.current_figures(cycle, fields)
+        drafts = cycle_draft_values(cycle.pk)
+        previous = cycle_previous_values(cycle, fields)
+        # Slots of indicators with figure fields that hold a submitted version or a draft's values.
+        slots = (
+            s
+            for s in self.context.table_order
+            if s.indicator_id in fields and (s.current_version > 0 or s.pk in drafts)
+        )
+        for slot in slots:
+            item = self.context.items[slot.indicator_id]
+            version = versions.get(slot.pk)
+            values = stored_values(version[1]) if version else drafts.get(slot.pk, {})
+            figures = figure_rows_from(
+                fields[slot.indicator_id],
+                values,
+                previous.get((slot.indicator_id, slot.unit_id), {}),
+            )
+            if all(f.value is None for f in figures):
+                continue
+            source = f"第 {version[0]} 版" if version else "草稿"
+            for figure in figures:
+                growth = figure.growth
+                yield [
+                    item.number,
+                    item.name,
+                    slot.unit.name,
+                    figure.field.label,
+                    figure.field.measure,
+                    figure.value,
+                    figure.previous,
+                    None if growth is None else growth / 100,
+                    source,
+                ]

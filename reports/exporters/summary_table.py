@@ -85,6 +85,13 @@ class TableSheet(SummarySheet):
         super().__init__(context)
         self._group_ends: list[int] = []  # the 合计 row of each 一级
         self._group_heights: list[float] = []  # printed height of each 一级's rows
+        # The rows before sizing: their values do not depend on the widths tried below.
+        self._blocks, self._tail = self._layout()
+        self._texts = {  # by id of the row: what sizes it, at whatever widths
+            id(row): self.wrapped_texts(row.values)
+            for runs, total in self._blocks
+            for row in [total, *(r for run, _ in runs for r in run)]
+        }
         self.columns = self._print_columns()
 
     def _print_columns(self) -> tuple[Column, ...]:
@@ -100,8 +107,7 @@ class TableSheet(SummarySheet):
             self.columns = tuple(
                 replace(c, width=widths.get(i, c.width)) for i, c in enumerate(base)
             )
-            for _ in self.rows():
-                pass
+            self._measure()
             scale = self.print_scale()
             if best is None or scale > best[0]:
                 best = (scale, self.columns)
@@ -109,22 +115,36 @@ class TableSheet(SummarySheet):
 
     default_height = 20.0  # points: a one-line row as LibreOffice and Excel draw it
 
-    def _sized(self, rows: list[Row], label: str, column: Column) -> list[Row]:
-        """`rows` with their heights fixed, the last one taller if the merged `label` beside
-        them needs more room than they have."""
-        heights = [self.row_height(r.values) or self.default_height for r in rows]
+    def _heights(self, rows: list[Row], label: str, column: Column) -> list[float]:
+        """The heights of `rows`, the last one taller if the merged `label` beside them needs
+        more room than they have."""
+        heights = [self.text_height(self._texts[id(r)]) or self.default_height for r in rows]
         needed = row_height(text_lines(label, column.width))
         heights[-1] += max(0.0, needed - sum(heights))
-        return [replace(r, height=h) for r, h in zip(rows, heights, strict=True)]
+        return heights
 
-    def rows(self) -> Iterator[Row]:
+    def _measure(self) -> list[tuple[list[list[float]], float]]:
+        """Each 一级 block's row heights at the current widths: per 二级 run, and its 合计."""
+        measured = []
+        self._group_heights = []
+        for runs, total in self._blocks:
+            heights = [self._heights(run, label, self.columns[1]) for run, label in runs]
+            total_height = self.text_height(self._texts[id(total)]) or self.default_height
+            measured.append((heights, total_height))
+            self._group_heights.append(sum(map(sum, heights)) + total_height)
+        return measured
+
+    def _layout(self) -> tuple[list[tuple[list[tuple[list[Row], str]], Row]], list[Row]]:
+        """Per 一级: its 二级 runs (indicator rows and 小计, with the 二级 label) and its 合计
+        row; then 总计, 加分 and 最终得分."""
         results = self.context.results
         r = self.first_row
         level1_totals: list[int] = []
-        self._group_ends, self._group_heights = [], []
+        self._group_ends = []
+        blocks = []
         for level1, level1_rows in groupby(results.rows, key=lambda x: x.item.level1_number):
             block_first = r
-            block: list[Row] = []
+            runs: list[tuple[list[Row], str]] = []
             level2_totals: list[int] = []
             level1_label = ""
             for level2, level2_rows in groupby(level1_rows, key=lambda x: x.item.level2_number):
@@ -135,21 +155,29 @@ class TableSheet(SummarySheet):
                     run.append(self._indicator(row, r))
                     r += 1
                 run.append(self._level2_total(level1, level1_label, level2, level2_label, first, r))
-                block += self._sized(run, level2_label, self.columns[1])
+                runs.append((run, level2_label))
                 level2_totals.append(r)
                 r += 1
-            block.append(self._level1_total(level1, level1_label, block_first, level2_totals, r))
-            block[-1] = replace(
-                block[-1], height=self.row_height(block[-1].values) or self.default_height
-            )
+            total = self._level1_total(level1, level1_label, block_first, level2_totals, r)
+            blocks.append((runs, total))
             level1_totals.append(r)
             self._group_ends.append(r)
-            self._group_heights.append(sum(row.height for row in block))
-            yield from block
             r += 1
-        yield self._total(level1_totals, r)
-        yield self._bonus()
-        yield self._final(total_row=r, bonus_row=r + 1)
+        tail = [
+            self._total(level1_totals, r),
+            self._bonus(),
+            self._final(total_row=r, bonus_row=r + 1),
+        ]
+        return blocks, tail
+
+    def rows(self) -> Iterator[Row]:
+        measured = self._measure()
+        for (runs, total), (heights, total_height) in zip(self._blocks, measured, strict=True):
+            for (run, _), run_heights in zip(runs, heights, strict=True):
+                for row, height in zip(run, run_heights, strict=True):
+                    yield replace(row, height=height)
+            yield replace(total, height=total_height)
+        yield from self._tail
 
     def print_scale(self) -> int:
         """The largest scale at which the columns fit the page width and every 一级 block,

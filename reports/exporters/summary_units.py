@@ -155,9 +155,8 @@ class TodoSheet(SummarySheet):
             .exclude(not_applicable=True)
             .exclude(status=SlotStatus.APPROVED, score__isnull=False)
         )
-        for chunk in reads.slot_chunks(cycle, open_slots):
-            for slot in chunk:
-                yield self._row(slot, now)
+        for slot in reads.slots_in_order(open_slots, self.context.slots):
+            yield self._row(slot, now)
 
     def _row(self, slot: Slot, now) -> Row:
         item = self.context.items[slot.indicator_id]

@@ -134,3 +134,37 @@ def test_the_slot_page_shows_growth_and_ratio(client, this_year, rsj_reporter):
     assert "7.91%" in html
     assert "48.02%" in html
     assert "45.27%" in html
+
+
+def test_cycle_wide_reads_give_figure_rows_of_every_slot(this_year, rsj_reporter):
+    """The summary's reads of a whole cycle (fields, drafts, last cycle's values), put through
+    figure_rows_from, give what figure_rows gives each slot: the draft's, and each version's."""
+    from scoring.models import Slot
+    from scoring.submissions.figures import (
+        cycle_draft_values,
+        cycle_figure_fields,
+        cycle_previous_values,
+        figure_rows_from,
+        stored_values,
+    )
+
+    for number, figures in (
+        (47, {"industrial_workers": 196400}),
+        (48, {"industrial_workers": 190000, "workers": 410000, "employed": 700000}),
+        (38, {"trainees": 41200}),
+    ):
+        save(slot_of(this_year, number, "rsj"), rsj_reporter, "本年度情况。", **figures)
+    submit(slot_of(this_year, 48, "rsj"), rsj_reporter)
+    fields = cycle_figure_fields(this_year.pk)
+    drafts = cycle_draft_values(this_year.pk)
+    previous = cycle_previous_values(this_year, fields)
+    assert previous and drafts  # last year's 47 and 48, this year's drafts
+    compared = 0
+    for slot in Slot.objects.filter(cycle=this_year, indicator_id__in=fields):
+        last = previous.get((slot.indicator_id, slot.unit_id), {})
+        for version in [None, *slot.versions.all()]:
+            values = stored_values(version.figures) if version else drafts.get(slot.pk, {})
+            rows = figure_rows_from(fields[slot.indicator_id], values, last)
+            assert rows == figure_rows(slot=slot, version=version), (slot, version)
+            compared += any(r.value is not None for r in rows)
+    assert compared >= 4  # the drafts of 47, 48 and 38, and 48's version
