@@ -45,8 +45,15 @@ DATA = "data.json.gz"
 FILES = "files"
 # Storages whose files belong to the installation (static files are rebuilt by collectstatic).
 FILE_STORAGES = ("evidence",)
-# Rows that `migrate` creates itself; they are matched by natural key, not copied.
-EXCLUDED_MODELS = ("contenttypes.contenttype", "auth.permission", "sessions.session")
+# Rows that `migrate` creates itself; they are matched by natural key, not copied. The
+# catalogue's revision token is a cache key, not data: loading the units and indicators back
+# gives the restored catalogue a new one (indicators/revision.py).
+EXCLUDED_MODELS = (
+    "contenttypes.contenttype",
+    "auth.permission",
+    "sessions.session",
+    "indicators.cataloguerevision",
+)
 # Tables that `migrate` fills (role groups, permissions): an empty installation may hold these.
 MIGRATE_FILLED = {
     "contenttypes.contenttype",
