@@ -138,7 +138,7 @@ def _figure(html: str, name: str) -> str:
 def _ranks(html: str, table_id: str) -> list[str]:
     table = html[html.index(f'id="{table_id}"') :]
     table = table[: table.index("</table>")]
-    return re.findall(r'<td class="num rank">([^<]*)</td>', table)
+    return re.findall(r'<td class="num rank[^"]*">([^<]*)</td>', table)
 
 
 def test_dashboard(client, cycle):
@@ -172,7 +172,7 @@ def test_results_page(client, cycle):
     assert _figure(html, "应得分值") == "100.00"
     assert _figure(html, "得分率（按已评分值）") == RATE_SCORED
     assert _figure(html, "得分率（按总分值）") == RATE_TOTAL
-    ranks = re.findall(r'<td class="num rank">([^<]*)</td>', html)
+    ranks = re.findall(r'<td class="num rank[^"]*">([^<]*)</td>', html)
     assert len(ranks) == 12 and set(ranks) == {PENDING}
 
 
