@@ -146,10 +146,10 @@ def write_markdown(report: dict) -> str:
         "# Benchmarks (issue 11: fast at city scale)",
         "",
         f"Written by `make bench` (benchmarks/run.py) on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
-        "The figures are one run on a shared machine (other engineers' tests ran at the same time:"
-        f" load average {m['load'][0]:.1f} / {m['load'][1]:.1f} / {m['load'][2]:.1f} at the start), so"
-        " absolute req/s are noisy; the ratios to the trivial view, measured in the same minute by"
-        " the same server, and the query counts are what count.",
+        "The figures are one run (load average"
+        f" {m['load'][0]:.1f} / {m['load'][1]:.1f} / {m['load'][2]:.1f} at the start: anything else"
+        " running on the machine makes absolute req/s noisy); the ratios to the trivial view,"
+        " measured in the same minute by the same server, and the query counts are what count.",
         "",
         "## Machine",
         "",

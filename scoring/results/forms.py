@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from common.forms import PlainSelect
 from scoring.models import AdjustmentKind, Cycle, CycleIndicator
 from scoring.results.services import ADJUSTMENT_REASON_REQUIRED
 from scoring.scheme.forms import points_field
@@ -58,6 +59,7 @@ class AdjustmentForm(forms.Form):
         required=False,
         empty_label="全区（不针对某一单位）",
         error_messages={"invalid_choice": "请选择本周期的责任单位。"},
+        widget=PlainSelect,
     )
     reason = forms.CharField(
         label="事由",
